@@ -1,0 +1,44 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import type { AppContext } from "./context.ts";
+import { registerPipeline } from "./http/pipeline.ts";
+import { identityService } from "./identity/index.ts";
+import { requestId } from "./lib/ids.ts";
+import { serviceCatalog } from "./services.ts";
+
+/** The Fastify root with every service mounted at its prefix; `listen` is the caller's business. */
+export async function buildApp(
+  ctx: AppContext,
+  options: { logger?: boolean } = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: ctx.config.logLevel } : false,
+    disableRequestLogging: true,
+    genReqId: () => requestId(),
+    exposeHeadRoutes: false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  });
+  registerPipeline(app, { authenticate: (token) => ctx.tokens.validate(token) });
+  const deps = { db: ctx.db, events: ctx.events, clock: ctx.clock };
+  await app.register(identityService(deps, ctx.tokens), { prefix: "/identity" });
+
+  // Services in the catalog that this version does not serve yet answer clearly instead of 404.
+  for (const entry of serviceCatalog.filter((s) => s.type !== "identity")) {
+    app.all(`${entry.path}/*`, async (_req, reply) =>
+      reply
+        .code(501)
+        .send({
+          error: {
+            code: 501,
+            title: "Not Implemented",
+            message: `The ${entry.type} service is not available in this version of Stratus yet.`,
+          },
+        }),
+    );
+  }
+  app.get("/", async () => ({
+    name: "stratus",
+    services: serviceCatalog.map((s) => ({ type: s.type, path: s.path })),
+  }));
+  return app;
+}

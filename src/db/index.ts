@@ -1,0 +1,106 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
+import pg from "pg";
+
+export type DialectName = "sqlite" | "postgres";
+
+// int8 (count(*), bigserial) as numbers: our counters stay far below 2^53.
+pg.types.setTypeParser(20, Number);
+
+/**
+ * One handle over SQLite or PostgreSQL. The schema is typed per service: each service asks for
+ * its own slice (`as<IdentityTables>()`), so no module needs to know every table.
+ */
+export interface Database {
+  readonly dialect: DialectName;
+  readonly url: string;
+  as<DB>(): Kysely<DB>;
+  close(): Promise<void>;
+}
+
+/** What a domain function gets inside a transaction. */
+export interface TxScope<DB> {
+  readonly db: Kysely<DB>;
+  readonly dialect: DialectName;
+  /** Runs after the transaction commits; never runs if it rolls back. */
+  onCommit(fn: () => void): void;
+}
+
+export interface OpenDbOptions {
+  /** PostgreSQL only: the schema to create and use (tests give each run its own). */
+  schema?: string;
+  poolSize?: number;
+}
+
+export async function openDb(url: string, options: OpenDbOptions = {}): Promise<Database> {
+  const dialect: DialectName = /^postgres(ql)?:/.test(url) ? "postgres" : "sqlite";
+  const kysely = dialect === "postgres" ? await openPostgres(url, options) : openSqlite(url);
+  return {
+    dialect,
+    url,
+    as: <DB>() => kysely as unknown as Kysely<DB>,
+    close: () => kysely.destroy(),
+  };
+}
+
+function openSqlite(url: string): Kysely<unknown> {
+  const file = url.replace(/^sqlite:(\/\/)?/, "");
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("synchronous = NORMAL");
+  return new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+async function openPostgres(url: string, options: OpenDbOptions): Promise<Kysely<unknown>> {
+  const { schema } = options;
+  if (schema !== undefined) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await admin.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // Fail now, with the server's message, rather than on the first request.
+  const client = await pool.connect();
+  client.release();
+  return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Runs `fn` in one transaction. Hooks registered with `onCommit` run after a successful commit,
+ * so consumers are woken only for state that is really there.
+ */
+export async function transaction<DB, T>(
+  database: Database,
+  fn: (tx: TxScope<DB>) => Promise<T>,
+): Promise<T> {
+  const hooks: Array<() => void> = [];
+  const result = await database
+    .as<DB>()
+    .transaction()
+    .execute((trx: Transaction<DB>) =>
+      fn({ db: trx, dialect: database.dialect, onCommit: (hook) => hooks.push(hook) }),
+    );
+  for (const hook of hooks) hook();
+  return result;
+}
+
+/** SQLite reports unique violations as SQLITE_CONSTRAINT_*, PostgreSQL as SQLSTATE 23505. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error) || !("code" in error)) return false;
+  return (
+    error.code === "23505" ||
+    error.code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    error.code === "SQLITE_CONSTRAINT_PRIMARYKEY"
+  );
+}

@@ -1,0 +1,29 @@
+import { join, resolve } from "node:path";
+import { serve } from "./cli/commands/serve.ts";
+import { KeyRepository } from "./identity/keys.ts";
+
+const USAGE = `Usage:
+  stratus serve [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--db URL] [--public-url URL]
+  stratus token-keys rotate [--data-dir ./data]   rotate the token encryption keys (restart to apply)
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === "serve") return serve(rest);
+  if (command === "token-keys" && rest[0] === "rotate") {
+    const dirFlag = rest.indexOf("--data-dir");
+    const dataDir = resolve(
+      dirFlag >= 0 ? (rest[dirFlag + 1] ?? "./data") : (process.env.STRATUS_DATA_DIR ?? "./data"),
+    );
+    new KeyRepository(join(dataDir, "fernet-keys")).rotate();
+    process.stdout.write("Token keys rotated. Restart the servers to use the new primary key.\n");
+    return;
+  }
+  process.stdout.write(USAGE);
+  if (command !== undefined && command !== "help" && command !== "--help") process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`stratus: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
