@@ -25,15 +25,13 @@ export async function buildApp(
   // Services in the catalog that this version does not serve yet answer clearly instead of 404.
   for (const entry of serviceCatalog.filter((s) => s.type !== "identity")) {
     app.all(`${entry.path}/*`, async (_req, reply) =>
-      reply
-        .code(501)
-        .send({
-          error: {
-            code: 501,
-            title: "Not Implemented",
-            message: `The ${entry.type} service is not available in this version of Stratus yet.`,
-          },
-        }),
+      reply.code(501).send({
+        error: {
+          code: 501,
+          title: "Not Implemented",
+          message: `The ${entry.type} service is not available in this version of Stratus yet.`,
+        },
+      }),
     );
   }
   app.get("/", async () => ({

@@ -20,6 +20,7 @@ export function acquireLock(file: string): () => void {
         throw new Error(
           `Another Stratus server (pid ${owner}) is already using ${file.replace(/\.lock$/, "")}. ` +
             "Stop it first, or start this one with a different --data-dir.",
+          { cause: error },
         );
       }
       rmSync(file, { force: true });

@@ -9,7 +9,8 @@ export async function migrate(database: Database): Promise<void> {
     provider: { getMigrations: () => Promise.resolve<Record<string, Migration>>(migrations) },
   });
   const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  if (error !== undefined)
+    throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
 }
 
 export function isPostgres(db: Kysely<unknown>): boolean {

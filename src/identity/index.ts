@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { StratusError } from "../lib/errors.ts";
 import type { IdentityDeps } from "./deps.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
@@ -38,11 +38,7 @@ function envelope(code: number, title: string, message: string) {
   return { error: { code, title, message } };
 }
 
-function renderError(
-  error: FastifyError | StratusError,
-  request: FastifyRequest,
-  reply: import("fastify").FastifyReply,
-) {
+function renderError(error: FastifyError | StratusError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof StratusError) {
     return reply.code(error.status).send(envelope(error.status, error.title, error.message));
   }

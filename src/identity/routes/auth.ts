@@ -28,8 +28,8 @@ export function registerAuthRoutes(root: FastifyInstance, deps: IdentityDeps, to
     const header = req.headers["x-subject-token"];
     const token = typeof header === "string" ? header : "";
     const target = token === "" ? null : await tokens.validate(token);
-    authorize(caller, action, { user_id: target?.user_id ?? null });
     if (target === null) throw new IdentityNotFound("token", "");
+    authorize(caller, action, { user_id: target.user_id });
     return target;
   };
   app.get("/v3/auth/tokens", async (req, reply) => {

@@ -1,10 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { IdentityDeps } from "../deps.ts";
 
 /** Helpers that give every Keystone response the same envelope, links and filters. */
-
-/** The dependencies and a route-local view of the request. */
-export interface RouteDeps extends IdentityDeps {}
 
 export function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}/identity`;
