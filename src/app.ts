@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.ts";
 import { registerPipeline } from "./http/pipeline.ts";
 import { identityService } from "./identity/index.ts";
@@ -12,7 +12,8 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ? { level: ctx.config.logLevel } : false,
-    disableRequestLogging: true,
+    // One line per request comes from the pipeline; Fastify's own two lines are off.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "req_id" }),
     genReqId: () => requestId(),
     exposeHeadRoutes: false,
     bodyLimit: 1024 * 1024,

@@ -22,7 +22,6 @@ export function registerPipeline(app: FastifyInstance, options: PipelineOptions)
   app.addHook("onResponse", async (request, reply) => {
     request.log.info(
       {
-        req_id: request.id,
         method: request.method,
         path: request.url.split("?")[0],
         status: reply.statusCode,

@@ -118,3 +118,33 @@ test("consumers are woken after commit, never for a rolled-back transaction, and
   await db.close();
   await cleanup();
 });
+
+test(
+  "on PostgreSQL, a commit on one node wakes a consumer on another (LISTEN/NOTIFY)",
+  { skip: process.env.STRATUS_TEST_DB !== "postgres" },
+  async () => {
+    const { open, cleanup } = await durableDb();
+    const nodeA = await open();
+    await migrate(nodeA);
+    const nodeB = await open();
+    const logA = new EventLog(nodeA, new FakeClock());
+    const logB = new EventLog(nodeB, new FakeClock());
+    await logB.listen();
+    const types: string[] = [];
+    const woken = new Promise<void>((resolve) => {
+      const stop = logB.onWake((type) => {
+        types.push(type);
+        stop();
+        resolve();
+      });
+    });
+    await transaction(nodeA, (tx) => logA.append(tx, { type: "identity.project.created", payload: {} }));
+    await woken;
+    assert.deepEqual(types, ["identity.project.created"]);
+    await logA.close();
+    await logB.close();
+    await nodeA.close();
+    await nodeB.close();
+    await cleanup();
+  },
+);

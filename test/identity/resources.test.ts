@@ -236,3 +236,22 @@ test("domains must be disabled before deletion; regions, services and endpoints"
     "endpoints go with their service",
   );
 });
+
+test("identity changes are written to the event log in the same transaction", async () => {
+  const before = await t.ctx.events.latestSeq();
+  const project = await create("project", { name: "evented" });
+  await admin("DELETE", `/v3/projects/${project.id}`);
+  const failed = await admin("POST", "/v3/projects", { project: { name: "admin" } });
+  assert.equal(failed.statusCode, 409);
+  const rows = await t.ctx.db
+    .as<{ events: { seq: number; type: string; resource_id: string | null } }>()
+    .selectFrom("events")
+    .select(["type", "resource_id"])
+    .where("seq", ">", before)
+    .orderBy("seq")
+    .execute();
+  assert.deepEqual(rows, [
+    { type: "identity.project.created", resource_id: project.id },
+    { type: "identity.project.deleted", resource_id: project.id },
+  ]);
+});
