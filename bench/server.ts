@@ -72,6 +72,17 @@ export async function startServer(adminPassword: string): Promise<Server> {
   }
 }
 
+/** Wall time of `node -e 0`, the floor under any start-up figure on this machine. */
+export async function bareNodeMs(): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ["-e", "0"], { stdio: "ignore" });
+  await new Promise<void>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", () => resolve());
+  });
+  return performance.now() - started;
+}
+
 /** Stops every server still running and removes its data dir; safe to call more than once. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...owned].map((cleanup) => cleanup()));

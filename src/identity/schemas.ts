@@ -133,23 +133,9 @@ export const AuthRequest = Type.Object({
 });
 
 export const Bodies = {
-  domain: wrap("domain", DomainCreate),
-  domainUpdate: wrap("domain", DomainUpdate),
-  project: wrap("project", ProjectCreate),
-  projectUpdate: wrap("project", ProjectUpdate),
-  user: wrap("user", UserCreate),
-  userUpdate: wrap("user", UserUpdate),
   password: wrap("user", PasswordChange),
-  group: wrap("group", GroupCreate),
-  groupUpdate: wrap("group", GroupUpdate),
   role: wrap("role", RoleCreate),
   roleUpdate: wrap("role", RoleUpdate),
-  region: wrap("region", RegionCreate),
-  regionUpdate: wrap("region", RegionUpdate),
-  service: wrap("service", ServiceCreate),
-  serviceUpdate: wrap("service", ServiceUpdate),
-  endpoint: wrap("endpoint", EndpointCreate),
-  endpointUpdate: wrap("endpoint", EndpointUpdate),
   appCredential: wrap("application_credential", AppCredentialCreate),
   auth: wrap("auth", AuthRequest),
 };

@@ -3,79 +3,75 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import * as domains from "../domains.ts";
 import * as groups from "../groups.ts";
 import * as projects from "../projects.ts";
-import { Bodies } from "../schemas.ts";
+import {
+  Bodies,
+  DomainCreate,
+  DomainUpdate,
+  GroupCreate,
+  GroupUpdate,
+  ProjectCreate,
+  ProjectUpdate,
+  UserCreate,
+  UserUpdate,
+} from "../schemas.ts";
 import * as users from "../users.ts";
 import type { IdentityDeps } from "../deps.ts";
-import { flag, list, many, noContent, one, params, query, text } from "./wire.ts";
+import { flag, list, many, noContent, params, registerCrud, text } from "./wire.ts";
 
 /** Domains, projects (and their tags), users and groups. */
 export function registerResourceRoutes(root: FastifyInstance, deps: IdentityDeps): void {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post("/v3/domains", { schema: { body: Bodies.domain } }, async (req, reply) =>
-    reply
-      .code(201)
-      .send(one(req, "domain", "domains", await domains.createDomain(deps, req.auth, req.body.domain))),
-  );
-  app.get("/v3/domains", async (req) => {
-    const q = query(req);
-    return many(
-      req,
-      "domains",
-      "domains",
-      await domains.listDomains(deps, req.auth, { name: text(q, "name"), enabled: flag(q, "enabled") }),
-    );
+  registerCrud(app, {
+    key: "domain",
+    create: { body: DomainCreate, run: (auth, input) => domains.createDomain(deps, auth, input) },
+    update: { body: DomainUpdate, run: (auth, id, input) => domains.updateDomain(deps, auth, id, input) },
+    get: (auth, id) => domains.getDomain(deps, auth, id),
+    list: (auth, q) =>
+      domains.listDomains(deps, auth, { name: text(q, "name"), enabled: flag(q, "enabled") }),
+    remove: (auth, id) => domains.deleteDomain(deps, auth, id),
   });
-  app.get("/v3/domains/:id", async (req) =>
-    one(req, "domain", "domains", await domains.getDomain(deps, req.auth, params(req).id ?? "")),
-  );
-  app.patch("/v3/domains/:id", { schema: { body: Bodies.domainUpdate } }, async (req) =>
-    one(
-      req,
-      "domain",
-      "domains",
-      await domains.updateDomain(deps, req.auth, params(req).id ?? "", req.body.domain),
-    ),
-  );
-  app.delete("/v3/domains/:id", async (req, reply) => {
-    await domains.deleteDomain(deps, req.auth, params(req).id ?? "");
-    await noContent(reply);
+  registerCrud(app, {
+    key: "project",
+    create: { body: ProjectCreate, run: (auth, input) => projects.createProject(deps, auth, input) },
+    update: { body: ProjectUpdate, run: (auth, id, input) => projects.updateProject(deps, auth, id, input) },
+    get: (auth, id) => projects.getProject(deps, auth, id),
+    list: (auth, q) =>
+      projects.listProjects(deps, auth, {
+        name: text(q, "name"),
+        enabled: flag(q, "enabled"),
+        domain_id: text(q, "domain_id"),
+        parent_id: text(q, "parent_id"),
+        tags: list(q, "tags"),
+        tags_any: list(q, "tags-any"),
+        not_tags: list(q, "not-tags"),
+        not_tags_any: list(q, "not-tags-any"),
+      }),
+    remove: (auth, id) => projects.deleteProject(deps, auth, id),
+  });
+  registerCrud(app, {
+    key: "user",
+    create: { body: UserCreate, run: (auth, input) => users.createUser(deps, auth, input) },
+    update: { body: UserUpdate, run: (auth, id, input) => users.updateUser(deps, auth, id, input) },
+    get: (auth, id) => users.getUser(deps, auth, id),
+    list: (auth, q) =>
+      users.listUsers(deps, auth, {
+        name: text(q, "name"),
+        enabled: flag(q, "enabled"),
+        domain_id: text(q, "domain_id"),
+      }),
+    remove: (auth, id) => users.deleteUser(deps, auth, id),
+  });
+  registerCrud(app, {
+    key: "group",
+    create: { body: GroupCreate, run: (auth, input) => groups.createGroup(deps, auth, input) },
+    update: { body: GroupUpdate, run: (auth, id, input) => groups.updateGroup(deps, auth, id, input) },
+    get: (auth, id) => groups.getGroup(deps, auth, id),
+    list: (auth, q) =>
+      groups.listGroups(deps, auth, { name: text(q, "name"), domain_id: text(q, "domain_id") }),
+    remove: (auth, id) => groups.deleteGroup(deps, auth, id),
   });
 
-  app.post("/v3/projects", { schema: { body: Bodies.project } }, async (req, reply) =>
-    reply
-      .code(201)
-      .send(one(req, "project", "projects", await projects.createProject(deps, req.auth, req.body.project))),
-  );
-  app.get("/v3/projects", async (req) => {
-    const q = query(req);
-    const found = await projects.listProjects(deps, req.auth, {
-      name: text(q, "name"),
-      enabled: flag(q, "enabled"),
-      domain_id: text(q, "domain_id"),
-      parent_id: text(q, "parent_id"),
-      tags: list(q, "tags"),
-      tags_any: list(q, "tags-any"),
-      not_tags: list(q, "not-tags"),
-      not_tags_any: list(q, "not-tags-any"),
-    });
-    return many(req, "projects", "projects", found);
-  });
-  app.get("/v3/projects/:id", async (req) =>
-    one(req, "project", "projects", await projects.getProject(deps, req.auth, params(req).id ?? "")),
-  );
-  app.patch("/v3/projects/:id", { schema: { body: Bodies.projectUpdate } }, async (req) =>
-    one(
-      req,
-      "project",
-      "projects",
-      await projects.updateProject(deps, req.auth, params(req).id ?? "", req.body.project),
-    ),
-  );
-  app.delete("/v3/projects/:id", async (req, reply) => {
-    await projects.deleteProject(deps, req.auth, params(req).id ?? "");
-    await noContent(reply);
-  });
   app.get("/v3/projects/:id/tags", async (req) => ({
     tags: (await projects.getProject(deps, req.auth, params(req).id ?? "")).tags,
   }));
@@ -104,28 +100,6 @@ export function registerResourceRoutes(root: FastifyInstance, deps: IdentityDeps
     await noContent(reply);
   });
 
-  app.post("/v3/users", { schema: { body: Bodies.user } }, async (req, reply) =>
-    reply.code(201).send(one(req, "user", "users", await users.createUser(deps, req.auth, req.body.user))),
-  );
-  app.get("/v3/users", async (req) => {
-    const q = query(req);
-    const found = await users.listUsers(deps, req.auth, {
-      name: text(q, "name"),
-      enabled: flag(q, "enabled"),
-      domain_id: text(q, "domain_id"),
-    });
-    return many(req, "users", "users", found);
-  });
-  app.get("/v3/users/:id", async (req) =>
-    one(req, "user", "users", await users.getUser(deps, req.auth, params(req).id ?? "")),
-  );
-  app.patch("/v3/users/:id", { schema: { body: Bodies.userUpdate } }, async (req) =>
-    one(req, "user", "users", await users.updateUser(deps, req.auth, params(req).id ?? "", req.body.user)),
-  );
-  app.delete("/v3/users/:id", async (req, reply) => {
-    await users.deleteUser(deps, req.auth, params(req).id ?? "");
-    await noContent(reply);
-  });
   app.post("/v3/users/:id/password", { schema: { body: Bodies.password } }, async (req, reply) => {
     await users.changePassword(deps, req.auth, params(req).id ?? "", req.body.user);
     await noContent(reply);
@@ -137,35 +111,6 @@ export function registerResourceRoutes(root: FastifyInstance, deps: IdentityDeps
     many(req, "groups", "groups", await groups.listUserGroups(deps, req.auth, params(req).id ?? "")),
   );
 
-  app.post("/v3/groups", { schema: { body: Bodies.group } }, async (req, reply) =>
-    reply
-      .code(201)
-      .send(one(req, "group", "groups", await groups.createGroup(deps, req.auth, req.body.group))),
-  );
-  app.get("/v3/groups", async (req) => {
-    const q = query(req);
-    return many(
-      req,
-      "groups",
-      "groups",
-      await groups.listGroups(deps, req.auth, { name: text(q, "name"), domain_id: text(q, "domain_id") }),
-    );
-  });
-  app.get("/v3/groups/:id", async (req) =>
-    one(req, "group", "groups", await groups.getGroup(deps, req.auth, params(req).id ?? "")),
-  );
-  app.patch("/v3/groups/:id", { schema: { body: Bodies.groupUpdate } }, async (req) =>
-    one(
-      req,
-      "group",
-      "groups",
-      await groups.updateGroup(deps, req.auth, params(req).id ?? "", req.body.group),
-    ),
-  );
-  app.delete("/v3/groups/:id", async (req, reply) => {
-    await groups.deleteGroup(deps, req.auth, params(req).id ?? "");
-    await noContent(reply);
-  });
   app.get("/v3/groups/:id/users", async (req) =>
     many(req, "users", "users", await groups.listGroupUsers(deps, req.auth, params(req).id ?? "")),
   );

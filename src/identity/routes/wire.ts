@@ -1,4 +1,6 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AuthContext } from "../../http/auth.ts";
 
 /** Helpers that give every Keystone response the same envelope, links and filters. */
 
@@ -62,4 +64,43 @@ export function params(request: FastifyRequest): Record<string, string> {
 
 export async function noContent(reply: FastifyReply): Promise<void> {
   await reply.code(204).send();
+}
+
+/** One resource's standard routes: POST and GET on the collection, GET/PATCH/DELETE on an item. */
+export interface CrudSpec<Create extends TSchema, Update extends TSchema, Item extends { id: string }> {
+  /** Singular wire key ("project"); the collection path is `${key}s`. */
+  key: string;
+  create: { body: Create; run(auth: AuthContext | null, input: Static<Create>): Promise<Item> };
+  update: { body: Update; run(auth: AuthContext | null, id: string, input: Static<Update>): Promise<Item> };
+  get(auth: AuthContext | null, id: string): Promise<Item>;
+  list(auth: AuthContext | null, q: Query): Promise<Item[]>;
+  remove(auth: AuthContext | null, id: string): Promise<void>;
+}
+
+export function registerCrud<C extends TSchema, U extends TSchema, I extends { id: string }>(
+  app: FastifyInstance,
+  spec: CrudSpec<C, U, I>,
+): void {
+  const { key } = spec;
+  const path = `${key}s`;
+  const unwrap = (body: unknown): unknown => (body as Record<string, unknown>)[key];
+  app.post(
+    `/v3/${path}`,
+    { schema: { body: Type.Object({ [key]: spec.create.body }) } },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(one(req, key, path, await spec.create.run(req.auth, unwrap(req.body) as Static<C>))),
+  );
+  app.get(`/v3/${path}`, async (req) => many(req, path, path, await spec.list(req.auth, query(req))));
+  app.get(`/v3/${path}/:id`, async (req) =>
+    one(req, key, path, await spec.get(req.auth, params(req).id ?? "")),
+  );
+  app.patch(`/v3/${path}/:id`, { schema: { body: Type.Object({ [key]: spec.update.body }) } }, async (req) =>
+    one(req, key, path, await spec.update.run(req.auth, params(req).id ?? "", unwrap(req.body) as Static<U>)),
+  );
+  app.delete(`/v3/${path}/:id`, async (req, reply) => {
+    await spec.remove(req.auth, params(req).id ?? "");
+    await noContent(reply);
+  });
 }
