@@ -1,13 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
+import type pg from "pg";
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
-import pg from "pg";
 
 export type DialectName = "sqlite" | "postgres";
-
-// int8 (count(*), bigserial) as numbers: our counters stay far below 2^53.
-pg.types.setTypeParser(20, Number);
 
 /**
  * One handle over SQLite or PostgreSQL. The schema is typed per service: each service asks for
@@ -56,7 +53,16 @@ function openSqlite(url: string): Kysely<unknown> {
   return new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
+/** Loaded only when a PostgreSQL URL is given, so the embedded default starts without it. */
+export async function loadPg(): Promise<typeof pg> {
+  const pg = (await import("pg")).default;
+  // int8 (count(*), bigserial) as numbers: our counters stay far below 2^53.
+  pg.types.setTypeParser(20, Number);
+  return pg;
+}
+
 async function openPostgres(url: string, options: OpenDbOptions): Promise<Kysely<unknown>> {
+  const pg = await loadPg();
   const { schema } = options;
   if (schema !== undefined) {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);

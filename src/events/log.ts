@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { sql, type Kysely } from "kysely";
-import pg from "pg";
-import { transaction, type Database, type TxScope } from "../db/index.ts";
+import type pg from "pg";
+import { loadPg, transaction, type Database, type TxScope } from "../db/index.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { EventTables } from "./tables.ts";
 
@@ -76,6 +76,7 @@ export class EventLog {
   /** On PostgreSQL, listen for other nodes' commits. A no-op on SQLite (one process). */
   async listen(): Promise<void> {
     if (this.database.dialect !== "postgres" || this.listener !== undefined) return;
+    const pg = await loadPg();
     const client = new pg.Client({ connectionString: this.database.url });
     await client.connect();
     client.on("notification", (message) => this.wake(message.payload ?? ""));

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildApp } from "../../app.ts";
 import { loadConfig } from "../../config.ts";
@@ -10,26 +10,43 @@ import { acquireLock } from "../lock.ts";
 
 /** `stratus serve`: migrate, bootstrap, listen; write admin-openrc.sh; stop cleanly on signals. */
 export async function serve(argv: readonly string[]): Promise<void> {
-  const started = performance.now();
   const config = loadConfig(argv);
+  mkdirSync(config.dataDir, { recursive: true });
   const release = config.dbUrl.startsWith("sqlite:")
     ? acquireLock(`${config.dbUrl.slice("sqlite:".length)}.lock`)
     : () => {};
   const ctx = await createContext(config);
   const app = await buildApp(ctx, { logger: true });
+  // The port is known only once listening (--port 0) and the catalog needs it, so the bootstrap
+  // runs after listen; until it is done, requests get a 503 rather than a confusing 401.
+  let bootstrapped = false;
+  app.addHook("onRequest", async (_request, reply) => {
+    if (!bootstrapped) {
+      await reply
+        .code(503)
+        .header("retry-after", "1")
+        .send({
+          error: {
+            code: 503,
+            title: "Service Unavailable",
+            message: "Stratus is starting; retry in a moment.",
+          },
+        });
+    }
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
-  const baseUrl =
-    config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  const baseUrl = config.publicUrl ?? `http://${advertisedHost(config.host)}:${port}`;
   const openrc = join(config.dataDir, "admin-openrc.sh");
   const password = await bootstrapIdentity(
     { db: ctx.db, events: ctx.events, clock: ctx.clock },
     { baseUrl, region: config.region, adminPassword: config.adminPassword, services: serviceCatalog },
     () => randomBytes(12).toString("base64url"),
   );
+  bootstrapped = true;
   writeOpenrc(openrc, baseUrl, config.region, password ?? previousPassword(openrc));
-  const ms = Math.round(performance.now() - started);
+  const ms = Math.round(process.uptime() * 1000);
   process.stdout.write(`Stratus ready at ${baseUrl} in ${ms} ms (database: ${ctx.db.dialect})\n`);
   process.stdout.write(`Credentials: source ${openrc}\n`);
 
@@ -45,6 +62,12 @@ export async function serve(argv: readonly string[]): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** A wildcard bind is reachable on loopback; --public-url names the address others should use. */
+function advertisedHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
 }
 
 function previousPassword(openrc: string): string {
