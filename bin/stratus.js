@@ -25,7 +25,9 @@ function bundleTime() {
   }
 }
 
-if (bundleTime() < Math.max(newestSource(join(root, "src")), statSync(join(root, "package-lock.json")).mtimeMs)) {
+if (
+  bundleTime() < Math.max(newestSource(join(root, "src")), statSync(join(root, "package-lock.json")).mtimeMs)
+) {
   const { build } = await import("esbuild");
   // Built beside the target and renamed into place, so concurrent starts never see half a file.
   const temporary = join(dirname(bundle), `.build-${process.pid}`, "stratus.mjs");
@@ -42,7 +44,9 @@ if (bundleTime() < Math.max(newestSource(join(root, "src")), statSync(join(root,
     // except the native SQLite binding and the PostgreSQL driver, which loads only when used.
     external: ["better-sqlite3", "pg", "pg-native"],
     // Bundled CommonJS packages still call require(); give the ESM bundle one.
-    banner: { js: 'import { createRequire as __stratusRequire } from "node:module"; const require = __stratusRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __stratusRequire } from "node:module"; const require = __stratusRequire(import.meta.url);',
+    },
     sourcemap: "linked",
     logLevel: "warning",
   });
