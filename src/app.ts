@@ -17,7 +17,8 @@ export async function buildApp(
     genReqId: () => requestId(),
     exposeHeadRoutes: false,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // verbose: errors carry the offending value, which OpenStack's messages quote.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, verbose: true } },
   });
   registerPipeline(app, { authenticate: (token) => ctx.tokens.validate(token) });
   const deps = { db: ctx.db, events: ctx.events, clock: ctx.clock };

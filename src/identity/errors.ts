@@ -30,3 +30,6 @@ export class DuplicateEntry extends Conflict {
 }
 
 export class IdentityConflict extends Conflict {}
+
+/** A subject token that is missing, malformed, expired or revoked (Keystone's TokenNotFound). */
+export class TokenNotFound extends NotFound {}

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { StratusError } from "../lib/errors.ts";
+import { violationMessage } from "../lib/validation.ts";
 import type { IdentityDeps } from "./deps.ts";
 import { registerAuthRoutes } from "./routes/auth.ts";
 import { registerCatalogRoutes } from "./routes/catalog.ts";
@@ -34,6 +35,10 @@ function version(req: FastifyRequest) {
   };
 }
 
+const MALFORMED_BODY =
+  "Expecting to find valid JSON in request body. The server could not comply with the request since it is " +
+  "either malformed or otherwise incorrect. The client is assumed to be in error.";
+
 function envelope(code: number, title: string, message: string) {
   return { error: { code, title, message } };
 }
@@ -43,10 +48,14 @@ function renderError(error: FastifyError | StratusError, request: FastifyRequest
     return reply.code(error.status).send(envelope(error.status, error.title, error.message));
   }
   if ("validation" in error && error.validation) {
-    const field = error.validation[0]?.instancePath.replace(/^\//, "").replaceAll("/", ".") || "request body";
+    // Of a union's failed branches, the union's own error says it best.
+    const violation = error.validation.find((v) => v.keyword === "anyOf") ?? error.validation[0];
     return reply
       .code(400)
-      .send(envelope(400, "Bad Request", `Invalid input for field '${field}': ${error.message}`));
+      .send(envelope(400, "Bad Request", violation ? violationMessage(violation) : error.message));
+  }
+  if (error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
+    return reply.code(400).send(envelope(400, "Bad Request", MALFORMED_BODY));
   }
   const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
   if (status < 500) return reply.code(status).send(envelope(status, "Bad Request", error.message));

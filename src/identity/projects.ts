@@ -157,7 +157,12 @@ async function withTags(db: ReturnType<typeof reader>, rows: store.ProjectRow[])
 }
 
 async function assertUniqueName(tx: IdentityTx, domainId: string, name: string): Promise<void> {
-  if (await store.selectProjectByName(tx.db, domainId, name)) {
-    throw new DuplicateEntry("project", `Duplicate entry found with name ${name} at domain ID ${domainId}`);
+  const existing = await store.selectProjectByName(tx.db, domainId, name);
+  if (existing) {
+    throw new DuplicateEntry(
+      "project",
+      "it is not permitted to have two projects with either the same name or same id in the same domain: " +
+        `name is ${name}, project id ${existing.id}`,
+    );
   }
 }

@@ -73,7 +73,7 @@ test("project lifecycle with tags, filters and Keystone's errors", async () => {
   });
   const bad = await admin("POST", "/v3/projects", { project: { name: "" } });
   assert.equal(bad.statusCode, 400);
-  assert.match(bad.json().error.message, /Invalid input for field 'project\.name'/);
+  assert.match(bad.json().error.message, /Invalid input for field 'name': '' is too short/);
 });
 
 test("users keep extra attributes, change their own password, and lose tokens when disabled", async () => {

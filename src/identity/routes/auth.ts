@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { AuthContext } from "../../http/auth.ts";
 import { authorize, requireAuth, type IdentityDeps } from "../deps.ts";
-import { IdentityNotFound } from "../errors.ts";
+import { TokenNotFound } from "../errors.ts";
 import * as domains from "../domains.ts";
 import * as projects from "../projects.ts";
 import { Bodies } from "../schemas.ts";
@@ -27,8 +27,9 @@ export function registerAuthRoutes(root: FastifyInstance, deps: IdentityDeps, to
     const caller = requireAuth(req.auth);
     const header = req.headers["x-subject-token"];
     const token = typeof header === "string" ? header : "";
-    const target = token === "" ? null : await tokens.validate(token);
-    if (target === null) throw new IdentityNotFound("token", "");
+    if (token === "") throw new TokenNotFound("No token in the request");
+    const target = await tokens.validate(token);
+    if (target === null) throw new TokenNotFound("Could not recognize Fernet token");
     authorize(caller, action, { user_id: target.user_id });
     return target;
   };
@@ -66,9 +67,6 @@ export function registerAuthRoutes(root: FastifyInstance, deps: IdentityDeps, to
   app.get("/v3/auth/system", async (req) => {
     const caller = requireAuth(req.auth);
     const hasSystem = await domains.hasSystemRole(deps, caller.user_id);
-    return {
-      system: hasSystem ? [{ all: true }] : [],
-      links: { self: `${baseUrl(req)}/v3/auth/system`, previous: null, next: null },
-    };
+    return { system: hasSystem ? [{ all: true }] : [], links: { self: `${baseUrl(req)}/v3/auth/system` } };
   });
 }
