@@ -26,8 +26,30 @@ export interface Server {
   output(): string;
   /** The server's one-JSON-line-per-request log. */
   requests(): RequestLine[];
-  /** SIGTERM, wait for the exit, then remove the data dir and the database. */
-  stop(): Promise<Exit>;
+  /** Where the state lives; pass it to `startServer` again to restart on the same state. */
+  readonly storage: Storage;
+  /** SIGTERM, wait for the exit, then remove the data dir and the database (unless `keepData`). */
+  stop(options?: { keepData?: boolean }): Promise<Exit>;
+}
+
+export interface Storage {
+  readonly dataDir: string;
+  /** A PostgreSQL URL, or undefined for the SQLite file in the data dir. */
+  readonly dbUrl: string | undefined;
+  cleanup(): Promise<void>;
+}
+
+async function newStorage(): Promise<Storage> {
+  const dataDir = mkdtempSync(join(tmpdir(), "stratus-e2e-"));
+  const pgDb = testDialect() === "postgres" ? await createPgDatabase() : undefined;
+  return {
+    dataDir,
+    dbUrl: pgDb?.url,
+    cleanup: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      await pgDb?.drop();
+    },
+  };
 }
 
 export interface RequestLine {
@@ -61,20 +83,20 @@ export function testDialect(): "sqlite" | "postgres" {
   return process.env.STRATUS_TEST_DB === "postgres" ? "postgres" : "sqlite";
 }
 
-export async function startServer(adminPassword: string): Promise<Server> {
-  const dataDir = mkdtempSync(join(tmpdir(), "stratus-e2e-"));
-  const pgDb = testDialect() === "postgres" ? await createPgDatabase() : undefined;
-  const cleanup = async () => {
-    rmSync(dataDir, { recursive: true, force: true });
-    await pgDb?.drop();
-  };
+/** Starts `stratus serve` on fresh storage, or on `storage` from an earlier server (a restart). */
+export async function startServer(adminPassword: string | undefined, storage?: Storage): Promise<Server> {
+  const state = storage ?? (await newStorage());
+  const { dataDir } = state;
+  const cleanup = () => state.cleanup();
+  // A start that fails must not delete state it was only lent (another server may be using it).
+  const cleanupOwned = storage === undefined ? cleanup : async () => {};
 
   // Only our flags and the admin password: no STRATUS_* setting from the caller's shell leaks in.
-  const env: NodeJS.ProcessEnv = { STRATUS_ADMIN_PASSWORD: adminPassword };
+  const env: NodeJS.ProcessEnv = adminPassword === undefined ? {} : { STRATUS_ADMIN_PASSWORD: adminPassword };
   for (const [key, value] of Object.entries(process.env))
     if (!key.startsWith("STRATUS_") && !key.startsWith("OS_")) env[key] = value;
   const args = ["bin/stratus.js", "serve", "--data-dir", dataDir, "--port", "0"];
-  if (pgDb !== undefined) args.push("--db", pgDb.url);
+  if (state.dbUrl !== undefined) args.push("--db", state.dbUrl);
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
 
   let output = "";
@@ -113,7 +135,7 @@ export async function startServer(adminPassword: string): Promise<Server> {
     });
   } catch (error) {
     child.kill("SIGKILL");
-    await cleanup();
+    await cleanupOwned();
     throw error;
   }
 
@@ -124,11 +146,12 @@ export async function startServer(adminPassword: string): Promise<Server> {
     authUrl: `${baseUrl}/identity/v3`,
     dataDir,
     database: ready[2] ?? "",
-    adminPassword,
+    adminPassword: adminPassword ?? "",
+    storage: state,
     openrc: parseOpenrc(readFileSync(join(dataDir, "admin-openrc.sh"), "utf8")),
     output: () => output,
     requests: () => parseRequests(stdout),
-    stop: () =>
+    stop: (options = {}) =>
       (stopped ??= (async () => {
         const started = performance.now();
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
@@ -139,7 +162,7 @@ export async function startServer(adminPassword: string): Promise<Server> {
         const ms = Math.round(performance.now() - started);
         if (result === null) child.kill("SIGKILL");
         await exited;
-        await cleanup();
+        if (options.keepData !== true) await cleanup();
         if (result === null)
           throw new Error(`stratus serve did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM`);
         return { ...result, ms };
