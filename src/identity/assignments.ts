@@ -101,7 +101,7 @@ export interface RoleAssignment {
   scope: { project: Named } | { domain: Named } | { system: { all: true } };
   user?: Named;
   group?: Named;
-  links: { assignment: string; membership?: string };
+  links: { assignment: string; membership?: string; prior_role?: string };
 }
 
 /** GET /v3/role_assignments, with Keystone's filters, `effective` and `include_names`. */
@@ -213,6 +213,10 @@ function render(row: EffectiveRow, baseUrl: string, names: Names | undefined): R
     links: {
       assignment: `${baseUrl}/v3/${targetPath}/${actorType}s/${actorId}/roles/${grantedRole}`,
       ...(row.via_group ? { membership: `${baseUrl}/v3/groups/${row.via_group}/users/${row.actor_id}` } : {}),
+      // Keystone's own link for an implied role: not a route, and the ids in Keystone's order.
+      ...(row.prior_role
+        ? { prior_role: `${baseUrl}/v3/prior_role/${row.role_id}/implies/${row.prior_role}` }
+        : {}),
     },
   };
 }

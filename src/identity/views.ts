@@ -85,6 +85,7 @@ export function endpointView(row: EndpointRow) {
   };
 }
 
+/** Keystone lists `access_rules` only when there are some, and Stratus accepts none. */
 export function appCredentialView(row: AppCredentialRow, roles: readonly RoleRow[]) {
   return {
     id: row.id,
@@ -92,9 +93,9 @@ export function appCredentialView(row: AppCredentialRow, roles: readonly RoleRow
     description: row.description,
     user_id: row.user_id,
     project_id: row.project_id,
+    system: null,
     expires_at: row.expires_at,
     unrestricted: row.unrestricted === 1,
-    roles: roles.map((role) => ({ id: role.id, name: role.name, domain_id: null })),
-    access_rules: [],
+    roles: roles.map(roleView),
   };
 }

@@ -50,10 +50,7 @@ export function registerAuthRoutes(root: FastifyInstance, deps: IdentityDeps, to
 
   app.get("/v3/auth/catalog", async (req) => {
     requireAuth(req.auth);
-    return {
-      catalog: await tokens.catalog(),
-      links: { self: `${baseUrl(req)}/v3/auth/catalog`, previous: null, next: null },
-    };
+    return { catalog: await tokens.catalog(), links: { self: `${baseUrl(req)}/v3/auth/catalog` } };
   });
   app.get("/v3/auth/projects", async (req) => {
     const caller = requireAuth(req.auth);

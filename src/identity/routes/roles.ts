@@ -5,7 +5,7 @@ import type { IdentityDeps } from "../deps.ts";
 import * as roles from "../roles.ts";
 import { Bodies } from "../schemas.ts";
 import type { ActorType, TargetType } from "../tables.ts";
-import { baseUrl, flag, many, noContent, one, params, query, text, withLink } from "./wire.ts";
+import { baseUrl, flag, many, noContent, one, params, query, selfUrl, text, withLink } from "./wire.ts";
 
 /** Roles, role inference, grants and GET /v3/role_assignments. */
 export function registerRoleRoutes(root: FastifyInstance, deps: IdentityDeps): void {
@@ -115,7 +115,7 @@ export function registerRoleRoutes(root: FastifyInstance, deps: IdentityDeps): v
     );
     return {
       role_assignments: found,
-      links: { self: `${baseUrl(req)}/v3/role_assignments`, previous: null, next: null },
+      links: { self: selfUrl(req), previous: null, next: null },
     };
   });
 }

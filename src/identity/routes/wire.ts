@@ -22,12 +22,13 @@ export function many<T extends { id: string }>(
 ) {
   return {
     [key]: items.map((item) => withLink(request, path, item)),
-    links: {
-      self: `${baseUrl(request)}${request.url.replace(/^\/identity/, "")}`,
-      previous: null,
-      next: null,
-    },
+    links: { self: selfUrl(request), previous: null, next: null },
   };
+}
+
+/** The request's own URL, query string included, as a list's `links.self`. */
+export function selfUrl(request: FastifyRequest): string {
+  return `${baseUrl(request)}${request.url.replace(/^\/identity/, "")}`;
 }
 
 export function withLink<T extends { id: string }>(request: FastifyRequest, path: string, item: T) {
