@@ -1,6 +1,9 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
+/** The longest token lifetime allowed; revocations are kept this long (see identity/revocations). */
+export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
 export interface Config {
   host: string;
   port: number;
@@ -35,7 +38,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got ${values.port ?? env.STRATUS_PORT}`);
   const ttl = Number(values["token-ttl"] ?? env.STRATUS_TOKEN_TTL ?? 3600);
-  if (!Number.isInteger(ttl) || ttl <= 0) throw new Error("--token-ttl must be a positive number of seconds");
+  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TOKEN_TTL_SECONDS) {
+    throw new Error(`--token-ttl must be a number of seconds from 1 to ${MAX_TOKEN_TTL_SECONDS} (7 days)`);
+  }
   return {
     host: values.host ?? env.STRATUS_HOST ?? "127.0.0.1",
     port,

@@ -130,7 +130,7 @@ export async function listRoleAssignments(
       (q.group_id === undefined || (row.actor_type === "group" && row.actor_id === q.group_id)) &&
       (q.role_id === undefined || row.role_id === q.role_id),
   );
-  const names = q.include_names ? await nameLookup(db) : undefined;
+  const names = q.include_names ? await nameLookup(db, rows) : undefined;
   return rows.map((row) => render(row, baseUrl, names));
 }
 
@@ -178,12 +178,21 @@ interface Names {
   domains: Map<string, string>;
 }
 
-async function nameLookup(db: Kysely<IdentityTables>): Promise<Names> {
+/** Names for just the users, groups, projects and roles that appear in `rows`. */
+async function nameLookup(db: Kysely<IdentityTables>, rows: readonly roles.AssignmentRow[]): Promise<Names> {
+  const ids = (pick: (row: roles.AssignmentRow) => string | false) => [
+    ...new Set(rows.map(pick).filter((id): id is string => id !== false)),
+  ];
+  const users = ids((row) => row.actor_type === "user" && row.actor_id);
+  const groups = ids((row) => row.actor_type === "group" && row.actor_id);
+  const projects = ids((row) => row.target_type === "project" && row.target_id);
   return {
-    roles: new Map((await roles.selectRoles(db, {})).map((r) => [r.id, r.name])),
-    users: new Map((await store.selectUsers(db, {})).map((u) => [u.id, u])),
-    groups: new Map((await store.selectGroups(db, {})).map((g) => [g.id, g])),
-    projects: new Map((await store.selectProjects(db, {})).map((p) => [p.id, p])),
+    roles: new Map(
+      (await roles.selectRoles(db, { ids: ids((row) => row.role_id) })).map((r) => [r.id, r.name]),
+    ),
+    users: new Map((await store.selectUsers(db, { ids: users })).map((u) => [u.id, u])),
+    groups: new Map((await store.selectGroups(db, { ids: groups })).map((g) => [g.id, g])),
+    projects: new Map((await store.selectProjects(db, { ids: projects })).map((p) => [p.id, p])),
     domains: new Map((await store.selectDomains(db, {})).map((d) => [d.id, d.name])),
   };
 }

@@ -1,5 +1,6 @@
+import { MAX_TOKEN_TTL_SECONDS } from "../config.ts";
 import type { IdentityDeps, IdentityTx } from "./deps.ts";
-import { insertRevocation } from "./store-credentials.ts";
+import { insertRevocation, pruneRevocations } from "./store-credentials.ts";
 
 export interface RevocationMatch {
   audit_id?: string;
@@ -23,4 +24,7 @@ export async function revokeTokens(
     issued_before: now,
     created_at: now,
   });
+  // Tokens live at most MAX_TOKEN_TTL_SECONDS, so older revocations can never match again.
+  const horizon = new Date(deps.clock.now().getTime() - (MAX_TOKEN_TTL_SECONDS + 3600) * 1000);
+  await pruneRevocations(tx.db, horizon.toISOString());
 }

@@ -9,6 +9,8 @@ export type UserRow = Selectable<IdentityTables["users"]>;
 export type GroupRow = Selectable<IdentityTables["groups"]>;
 
 export interface NameFilters {
+  /** Only these ids (an empty list matches nothing). */
+  ids?: readonly string[] | undefined;
   name?: string | undefined;
   enabled?: boolean | undefined;
   domain_id?: string | undefined;
@@ -43,7 +45,6 @@ export async function deleteDomainRow(db: Db, id: string): Promise<void> {
 
 export interface ProjectFilters extends NameFilters {
   parent_id?: string | undefined;
-  ids?: readonly string[] | undefined;
   /** Every tag must be present. */
   tags?: readonly string[] | undefined;
   /** At least one tag must be present. */
@@ -146,6 +147,7 @@ export function selectUserByName(db: Db, domainId: string, name: string): Promis
 
 export function selectUsers(db: Db, f: NameFilters & { group_id?: string }): Promise<UserRow[]> {
   let query = db.selectFrom("users").selectAll().orderBy("name");
+  if (f.ids !== undefined) query = query.where("id", "in", f.ids.length > 0 ? [...f.ids] : [""]);
   if (f.name !== undefined) query = query.where("name", "=", f.name);
   if (f.enabled !== undefined) query = query.where("enabled", "=", f.enabled ? 1 : 0);
   if (f.domain_id !== undefined) query = query.where("domain_id", "=", f.domain_id);
@@ -177,6 +179,7 @@ export function selectGroup(db: Db, id: string): Promise<GroupRow | undefined> {
 
 export function selectGroups(db: Db, f: NameFilters & { user_id?: string }): Promise<GroupRow[]> {
   let query = db.selectFrom("groups").selectAll().orderBy("name");
+  if (f.ids !== undefined) query = query.where("id", "in", f.ids.length > 0 ? [...f.ids] : [""]);
   if (f.name !== undefined) query = query.where("name", "=", f.name);
   if (f.domain_id !== undefined) query = query.where("domain_id", "=", f.domain_id);
   if (f.user_id !== undefined) {

@@ -29,11 +29,11 @@ const CACHE_LIMIT = 10_000;
  */
 export class TokenService {
   private readonly cache = new Map<string, { auth: AuthContext; until: number }>();
-  private keys: Buffer[];
+  private readonly keys: Buffer[];
 
   constructor(
     private readonly deps: IdentityDeps,
-    private readonly keyRepository: KeyRepository,
+    keyRepository: KeyRepository,
     private readonly ttlSeconds: number,
   ) {
     this.keys = keyRepository.load();
@@ -109,12 +109,6 @@ export class TokenService {
       await revokeTokens(this.deps, tx, { audit_id: auth.audit_ids[0] ?? "" });
       await emit(this.deps, tx, "token.revoked", auth.user_id);
     });
-  }
-
-  /** Re-reads the key repository (after `stratus token-keys rotate`). */
-  reloadKeys(): void {
-    this.keys = this.keyRepository.load();
-    this.cache.clear();
   }
 
   /** The `token` object of Keystone's token responses. */

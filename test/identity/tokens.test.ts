@@ -188,3 +188,23 @@ test("/v3/auth/catalog, /v3/auth/projects, /v3/auth/domains and /v3/auth/system"
   assert.deepEqual(system.system, [{ all: true }]);
   assert.equal((await call(t.app, null, "GET", "/identity/v3/auth/catalog")).statusCode, 401);
 });
+
+test("revocations are pruned once every token they could match has expired", async () => {
+  const count = async () =>
+    (await t.ctx.db.as<{ revocations: { id: number } }>().selectFrom("revocations").select("id").execute())
+      .length;
+  const revoke = async () => {
+    const token = await passwordToken(t.app, "admin", ADMIN_PASSWORD, "admin");
+    const headers = { "x-auth-token": token, "x-subject-token": token };
+    assert.equal(
+      (await t.app.inject({ method: "DELETE", url: "/identity/v3/auth/tokens", headers })).statusCode,
+      204,
+    );
+  };
+  await revoke();
+  const before = await count();
+  t.clock.advance(8 * 24 * 3600 * 1000);
+  t.adminToken = await passwordToken(t.app, "admin", ADMIN_PASSWORD, "admin");
+  await revoke();
+  assert.equal(await count(), 1, `the ${before} older revocations were pruned`);
+});
