@@ -2,8 +2,12 @@ import Fastify, { LogController, type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.ts";
 import { registerPipeline } from "./http/pipeline.ts";
 import { identityService } from "./identity/index.ts";
+import { networkService } from "./network/index.ts";
 import { requestId } from "./lib/ids.ts";
 import { serviceCatalog } from "./services.ts";
+
+/** Catalog types this version serves; the rest answer 501. */
+const SERVED = new Set(["identity", "network"]);
 
 /** The Fastify root with every service mounted at its prefix; `listen` is the caller's business. */
 export async function buildApp(
@@ -23,9 +27,10 @@ export async function buildApp(
   registerPipeline(app, { authenticate: (token) => ctx.tokens.validate(token) });
   const deps = { db: ctx.db, events: ctx.events, clock: ctx.clock };
   await app.register(identityService(deps, ctx.tokens), { prefix: "/identity" });
+  await app.register(networkService({ ...deps, segments: ctx.config.segments }), { prefix: "/networking" });
 
   // Services in the catalog that this version does not serve yet answer clearly instead of 404.
-  for (const entry of serviceCatalog.filter((s) => s.type !== "identity")) {
+  for (const entry of serviceCatalog.filter((s) => !SERVED.has(s.type))) {
     app.all(`${entry.path}/*`, async (_req, reply) =>
       reply.code(501).send({
         error: {

@@ -4,6 +4,18 @@ import { parseArgs } from "node:util";
 /** The longest token lifetime allowed; revocations are kept this long (see identity/revocations). */
 export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
+/** Where tenant network segments come from (ML2's type driver ranges). */
+export interface SegmentConfig {
+  /** The type a network gets when the request names none. */
+  tenantNetworkType: "vxlan" | "geneve" | "vlan";
+  vxlan: readonly [number, number];
+  geneve: readonly [number, number];
+  /** VLAN ranges per physical network. */
+  vlan: Readonly<Record<string, readonly [number, number]>>;
+  /** Physical networks that may carry one flat network each. */
+  flat: readonly string[];
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -16,6 +28,7 @@ export interface Config {
   tokenTtlSeconds: number;
   adminPassword: string | undefined;
   logLevel: string;
+  segments: SegmentConfig;
 }
 
 /** Flags win over environment variables, which win over defaults. */
@@ -51,5 +64,36 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     tokenTtlSeconds: ttl,
     adminPassword: env.STRATUS_ADMIN_PASSWORD || undefined,
     logLevel: values["log-level"] ?? env.STRATUS_LOG_LEVEL ?? "info",
+    segments: segmentConfig(env),
+  };
+}
+
+/**
+ * STRATUS_TENANT_NETWORK_TYPE (vxlan), STRATUS_VXLAN_RANGE / STRATUS_GENEVE_RANGE ("1:65535"),
+ * STRATUS_VLAN_RANGES ("physnet1:1000:1999,physnet2:1:4094"), STRATUS_FLAT_NETWORKS ("physnet1,public").
+ */
+function segmentConfig(env: NodeJS.ProcessEnv): SegmentConfig {
+  const range = (text: string, name: string, max: number): [number, number] => {
+    const [low, high] = text.split(":").map(Number);
+    if (low === undefined || high === undefined || !(low >= 1 && low <= high && high <= max)) {
+      throw new Error(`${name} must be LOW:HIGH within 1:${max}, got '${text}'`);
+    }
+    return [low, high];
+  };
+  const type = env.STRATUS_TENANT_NETWORK_TYPE ?? "vxlan";
+  if (type !== "vxlan" && type !== "geneve" && type !== "vlan") {
+    throw new Error(`STRATUS_TENANT_NETWORK_TYPE must be vxlan, geneve or vlan, got '${type}'`);
+  }
+  const vlan: Record<string, [number, number]> = {};
+  for (const entry of (env.STRATUS_VLAN_RANGES ?? "physnet1:1000:1999").split(",").filter(Boolean)) {
+    const [physnet = "", ...rest] = entry.split(":");
+    vlan[physnet] = range(rest.join(":"), "STRATUS_VLAN_RANGES", 4094);
+  }
+  return {
+    tenantNetworkType: type,
+    vxlan: range(env.STRATUS_VXLAN_RANGE ?? "1:65535", "STRATUS_VXLAN_RANGE", 16_777_215),
+    geneve: range(env.STRATUS_GENEVE_RANGE ?? "1:65535", "STRATUS_GENEVE_RANGE", 16_777_215),
+    vlan,
+    flat: (env.STRATUS_FLAT_NETWORKS ?? "physnet1,public").split(",").filter(Boolean),
   };
 }

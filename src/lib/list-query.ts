@@ -1,0 +1,157 @@
+import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { HTTPBadRequest, type AttributeMap } from "./attributes.ts";
+import { BadRequest } from "./errors.ts";
+
+/**
+ * A collection GET as OpenStack's list APIs define it: filters (a repeated parameter means OR),
+ * `fields`, `sort_key`/`sort_dir`, `limit`/`marker`/`page_reverse`; unknown filters are refused.
+ */
+export interface ListQuery {
+  filters: Array<{ column: string; values: unknown[] }>;
+  fields: string[];
+  sorts: Array<{ column: string; dir: "asc" | "desc" }>;
+  limit: number | undefined;
+  marker: string | undefined;
+  pageReverse: boolean;
+  /** Filters the resource handles itself (tags, substring filters), by name. */
+  extra: Record<string, string[]>;
+}
+
+export type QueryParams = Record<string, string | string[] | undefined>;
+
+const CONTROL = new Set(["fields", "sort_key", "sort_dir", "limit", "marker", "page_reverse"]);
+
+function all(params: QueryParams, name: string): string[] {
+  const value = params[name];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+export function parseListQuery(
+  map: AttributeMap,
+  params: QueryParams,
+  extraFilters: readonly string[] = [],
+): ListQuery {
+  const invalid: string[] = [];
+  const filters: ListQuery["filters"] = [];
+  const extra: ListQuery["extra"] = {};
+  for (const name of Object.keys(params)) {
+    if (CONTROL.has(name)) continue;
+    if (extraFilters.includes(name)) {
+      extra[name] = all(params, name);
+      continue;
+    }
+    const spec = map[name];
+    if (spec === undefined || !spec.is_filter || spec.column === undefined) {
+      invalid.push(name);
+      continue;
+    }
+    const convert = spec.convert ?? ((v: unknown) => v);
+    filters.push({ column: spec.column, values: all(params, name).map((v) => storable(convert(v))) });
+  }
+  if (invalid.length > 0) {
+    throw new HTTPBadRequest(
+      `[${invalid.map((n) => `'${n}'`).join(", ")}] is invalid attribute for filtering`,
+    );
+  }
+  return {
+    filters,
+    extra,
+    fields: all(params, "fields")
+      .flatMap((f) => f.split(","))
+      .filter((f) => f !== ""),
+    sorts: parseSorts(map, all(params, "sort_key"), all(params, "sort_dir")),
+    limit: parseLimit(all(params, "limit").at(-1)),
+    marker: all(params, "marker").at(-1),
+    pageReverse: ["true", "1"].includes((all(params, "page_reverse").at(-1) ?? "").toLowerCase()),
+  };
+}
+
+/** Booleans are stored as 0/1. */
+function storable(value: unknown): unknown {
+  return typeof value === "boolean" ? (value ? 1 : 0) : value;
+}
+
+function parseSorts(map: AttributeMap, keys: string[], dirs: string[]): ListQuery["sorts"] {
+  if (dirs.length > 0 && dirs.length !== keys.length) {
+    throw new HTTPBadRequest("The number of sort_keys and sort_dirs must be same");
+  }
+  return keys.map((key, i) => {
+    const spec = map[key];
+    if (spec === undefined || !spec.is_sort_key || spec.column === undefined) {
+      throw new HTTPBadRequest(`${key} is an invalid attribute for sort_keys`);
+    }
+    const dir = (dirs[i] ?? "asc").toLowerCase();
+    if (dir !== "asc" && dir !== "desc")
+      throw new HTTPBadRequest(`${dirs[i]} is an invalid value for sort_dirs`);
+    return { column: spec.column, dir };
+  });
+}
+
+function parseLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const limit = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(limit)) {
+    throw new BadRequest(`Bad limit request: Limit must be an integer 0 or greater and not '${value}'.`);
+  }
+  return limit === 0 ? undefined : limit;
+}
+
+/** `col IN (...)` for every filter, ANDed. */
+export function filterConditions(query: ListQuery): Array<RawBuilder<SqlBool>> {
+  return query.filters.map(({ column, values }) =>
+    values.length === 1 && values[0] === null
+      ? sql<SqlBool>`${sql.ref(column)} is null`
+      : sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`,
+  );
+}
+
+/** The sort order actually used: the requested keys, then id as the tie-breaker, reversed for page_reverse. */
+export function effectiveSorts(query: ListQuery, idColumn = "id"): ListQuery["sorts"] {
+  const sorts = [
+    ...query.sorts.filter((s) => s.column !== idColumn),
+    { column: idColumn, dir: "asc" as const },
+  ];
+  const idSort = query.sorts.find((s) => s.column === idColumn);
+  if (idSort) sorts[sorts.length - 1] = idSort;
+  return query.pageReverse ? sorts.map((s) => ({ ...s, dir: s.dir === "asc" ? "desc" : "asc" })) : sorts;
+}
+
+export function orderByClause(sorts: ListQuery["sorts"]): RawBuilder<unknown> {
+  return sql.join(sorts.map((s) => sql`${sql.ref(s.column)} ${sql.raw(s.dir)}`));
+}
+
+/** Rows strictly after the marker row in the given order (keyset pagination). */
+export function afterMarker(sorts: ListQuery["sorts"], marker: Record<string, unknown>): RawBuilder<SqlBool> {
+  const branches = sorts.map((sort, i) => {
+    const equal = sorts.slice(0, i).map((s) => sql`${sql.ref(s.column)} = ${marker[s.column]}`);
+    const beyond = sql`${sql.ref(sort.column)} ${sql.raw(sort.dir === "asc" ? ">" : "<")} ${marker[sort.column]}`;
+    return sql`(${sql.join([...equal, beyond], sql` and `)})`;
+  });
+  return sql<SqlBool>`(${sql.join(branches, sql` or `)})`;
+}
+
+/** `<collection>_links` as Neutron returns them: next when the page is full, previous after a marker. */
+export function pageLinks(
+  selfUrl: string,
+  query: ListQuery,
+  ids: readonly string[],
+): Array<{ rel: "next" | "previous"; href: string }> | undefined {
+  if (query.limit === undefined) return undefined;
+  const link = (marker: string, reverse: boolean) => {
+    const url = new URL(selfUrl);
+    url.searchParams.delete("marker");
+    url.searchParams.delete("page_reverse");
+    url.searchParams.set("marker", marker);
+    if (reverse) url.searchParams.set("page_reverse", "True");
+    return url.toString();
+  };
+  const first = ids[0];
+  const last = ids.at(-1);
+  const full = ids.length === query.limit;
+  const links: Array<{ rel: "next" | "previous"; href: string }> = [];
+  const forward = query.pageReverse ? first !== undefined && query.marker !== undefined : full;
+  const backward = query.pageReverse ? full : query.marker !== undefined || full;
+  if (forward && last !== undefined) links.push({ rel: "next", href: link(last, false) });
+  if (backward && first !== undefined) links.push({ rel: "previous", href: link(first, true) });
+  return links;
+}

@@ -1,0 +1,71 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { AuthenticationRequired } from "../identity/errors.ts";
+import { HTTPBadRequest } from "../lib/attributes.ts";
+import { StratusError } from "../lib/errors.ts";
+import type { NetworkDeps } from "./deps.ts";
+import { HTTPNotFound } from "./errors.ts";
+import { extensions, extensionView } from "./extensions.ts";
+import * as networks from "./networks.ts";
+import { baseUrl, registerCollection } from "./routes/wire.ts";
+import { networkAttributes } from "./schemas/network.ts";
+
+/** Neutron v2.0 under /networking: discovery, extensions, resources, Neutron's error body. */
+export function networkService(deps: NetworkDeps) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.setErrorHandler(renderError);
+    app.setNotFoundHandler((_req, reply) => send(reply, new HTTPNotFound()));
+    app.get("/", async (req) => ({
+      versions: [{ id: "v2.0", status: "CURRENT", links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/` }] }],
+    }));
+    app.get("/v2.0/", async (req) => ({
+      resources: ["network"].map((name) => ({
+        name,
+        collection: `${name}s`,
+        links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/${name}s` }],
+      })),
+    }));
+    app.get("/v2.0/extensions", async () => ({ extensions: extensions.map(extensionView) }));
+    app.get("/v2.0/extensions/:alias", async (req, reply) => {
+      const extension = extensions.find((e) => e.alias === (req.params as { alias: string }).alias);
+      return extension ? { extension: extensionView(extension) } : send(reply, new HTTPNotFound());
+    });
+    registerCollection(app, {
+      member: "network",
+      collection: "networks",
+      attributes: networkAttributes,
+      create: (auth, inputs) => networks.createNetworks(deps, auth, inputs),
+      get: (auth, id) => networks.getNetwork(deps, auth, id),
+      list: (auth, query) => networks.listNetworks(deps, auth, query),
+      update: (auth, id, input, ifMatch) => networks.updateNetwork(deps, auth, id, input, ifMatch),
+      remove: (auth, id) => networks.deleteNetwork(deps, auth, id),
+      changeTags: (auth, id, change) => networks.changeNetworkTags(deps, auth, id, change),
+    });
+  };
+}
+
+function send(reply: FastifyReply, error: StratusError) {
+  return reply
+    .code(error.status)
+    .send({ NeutronError: { type: error.name, message: error.message, detail: error.detail } });
+}
+
+function renderError(error: FastifyError | StratusError, request: FastifyRequest, reply: FastifyReply) {
+  // A missing or bad token is rejected before Neutron, by the auth middleware, in Keystone's words.
+  if (error instanceof AuthenticationRequired) {
+    return reply.code(401).send({ error: { code: 401, title: "Unauthorized", message: error.message } });
+  }
+  if (error instanceof StratusError) return send(reply, error);
+  if (error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY") {
+    return send(reply, new HTTPBadRequest("Body contains invalid data"));
+  }
+  const status = typeof error.statusCode === "number" ? error.statusCode : 500;
+  if (status < 500) return send(reply, new HTTPBadRequest(error.message));
+  request.log.error({ err: error }, "unhandled error");
+  return reply.code(500).send({
+    NeutronError: {
+      type: "HTTPInternalServerError",
+      message: "Request Failed: internal server error while processing your request.",
+      detail: "",
+    },
+  });
+}

@@ -1,0 +1,261 @@
+import type { AuthContext } from "../http/auth.ts";
+import { parseBody } from "../lib/attributes.ts";
+import { uuid } from "../lib/ids.ts";
+import type { ListQuery } from "../lib/list-query.ts";
+import { isoSeconds } from "../lib/time.ts";
+import {
+  authorize,
+  emit,
+  isAdmin,
+  owningProject,
+  permits,
+  reader,
+  requireAuth,
+  write,
+  type NetworkDeps,
+  type NetworkTx,
+} from "./deps.ts";
+import { NetworkNotFound, PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
+import { ADMIN_ONLY_NETWORK_ATTRIBUTES, networkAttributes } from "./schemas/network.ts";
+import { allocateSegment } from "./segments.ts";
+import * as store from "./store.ts";
+
+export type Network = ReturnType<typeof networkView>;
+
+/** The wire shape; provider attributes are shown to admins only, as Neutron's policy does. */
+export function networkView(row: store.NetworkRow, tags: readonly string[], admin: boolean) {
+  return {
+    id: row.id,
+    name: row.name,
+    tenant_id: row.project_id,
+    project_id: row.project_id,
+    admin_state_up: row.admin_state_up === 1,
+    mtu: row.mtu,
+    status: row.status,
+    subnets: [] as string[],
+    shared: row.shared === 1,
+    port_security_enabled: row.port_security_enabled === 1,
+    "router:external": row.external === 1,
+    ...(admin
+      ? {
+          "provider:network_type": row.network_type,
+          "provider:physical_network": row.physical_network,
+          "provider:segmentation_id": row.segmentation_id,
+        }
+      : {}),
+    availability_zone_hints: JSON.parse(row.availability_zone_hints) as string[],
+    availability_zones: ["nova"],
+    description: row.description,
+    tags: [...tags],
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    revision_number: row.revision_number,
+  };
+}
+
+function target(row: Pick<store.NetworkRow, "project_id" | "shared" | "external">) {
+  return {
+    project_id: row.project_id,
+    shared: String(row.shared === 1),
+    external: String(row.external === 1),
+  };
+}
+
+function refuseAdminOnly(
+  auth: AuthContext,
+  body: Record<string, unknown>,
+  action: string,
+  given: Record<string, unknown>,
+): void {
+  if (isAdmin(auth)) return;
+  for (const name of ADMIN_ONLY_NETWORK_ATTRIBUTES) {
+    if (
+      Object.hasOwn(given, name) &&
+      (action === "update" || (body[name] !== false && body[name] !== null))
+    ) {
+      throw new PolicyNotAuthorized(`${action}_network:${name}`);
+    }
+  }
+}
+
+/** POST /v2.0/networks, single or bulk: all networks are created in one transaction, or none. */
+export async function createNetworks(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  inputs: ReadonlyArray<Record<string, unknown>>,
+): Promise<Network[]> {
+  const caller = requireAuth(auth);
+  const requests = inputs.map((input) => {
+    const body = parseBody(networkAttributes, input, "create");
+    refuseAdminOnly(caller, body, "create", input);
+    const projectId = owningProject(caller, input, "network");
+    authorize(caller, "create_network", { project_id: projectId });
+    return { body, projectId };
+  });
+  return write(deps, async (tx) => {
+    const created: Network[] = [];
+    for (const { body, projectId } of requests)
+      created.push(await insertNetwork(deps, tx, caller, body, projectId));
+    return created;
+  });
+}
+
+async function insertNetwork(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  caller: AuthContext,
+  body: Record<string, unknown>,
+  projectId: string,
+): Promise<Network> {
+  const now = isoSeconds(deps.clock.now());
+  const id = uuid();
+  const segment = await allocateSegment(tx, deps.segments, id, {
+    network_type: (body["provider:network_type"] as string | null) ?? undefined,
+    physical_network: (body["provider:physical_network"] as string | null) ?? undefined,
+    segmentation_id: (body["provider:segmentation_id"] as number | null) ?? undefined,
+  });
+  const row: store.NetworkRow = {
+    id,
+    project_id: projectId,
+    name: body.name as string,
+    description: body.description as string,
+    admin_state_up: body.admin_state_up ? 1 : 0,
+    status: "ACTIVE",
+    shared: body.shared ? 1 : 0,
+    external: body["router:external"] ? 1 : 0,
+    mtu: (body.mtu as number | null) ?? segment.mtu,
+    port_security_enabled: body.port_security_enabled ? 1 : 0,
+    network_type: segment.network_type,
+    physical_network: segment.physical_network,
+    segmentation_id: segment.segmentation_id,
+    availability_zone_hints: JSON.stringify(body.availability_zone_hints ?? []),
+    revision_number: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  await store.insertNetwork(tx.db, row);
+  await emit(deps, tx, "network", "create", networkView(row, [], true));
+  return networkView(row, [], isAdmin(caller));
+}
+
+export async function getNetwork(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<Network> {
+  const caller = requireAuth(auth);
+  const row = await visibleNetwork(deps, caller, id);
+  const tags = await store.selectTags(reader(deps), [id]);
+  return networkView(row, tags.get(id) ?? [], isAdmin(caller));
+}
+
+export async function listNetworks(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  query: ListQuery,
+): Promise<Network[]> {
+  const caller = requireAuth(auth);
+  const db = reader(deps);
+  const admin = isAdmin(caller);
+  const rows = await store.selectNetworks(db, query, { all: admin, project_id: caller.project_id });
+  const tags = await store.selectTags(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => networkView(row, tags.get(row.id) ?? [], admin));
+}
+
+export async function updateNetwork(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  id: string,
+  input: Record<string, unknown>,
+  ifMatch: number | undefined,
+): Promise<Network> {
+  const caller = requireAuth(auth);
+  const body = parseBody(networkAttributes, input, "update");
+  return write(deps, async (tx) => {
+    const row = await visibleNetwork(deps, caller, id, tx);
+    authorize(caller, "update_network", target(row));
+    refuseAdminOnly(caller, body, "update", input);
+    checkRevision(row.revision_number, ifMatch);
+    const changes: Partial<store.NetworkRow> = {
+      ...(body.name !== undefined ? { name: body.name as string } : {}),
+      ...(body.description !== undefined ? { description: body.description as string } : {}),
+      ...(body.admin_state_up !== undefined ? { admin_state_up: body.admin_state_up ? 1 : 0 } : {}),
+      ...(body.shared !== undefined ? { shared: body.shared ? 1 : 0 } : {}),
+      ...(body["router:external"] !== undefined ? { external: body["router:external"] ? 1 : 0 } : {}),
+      ...(body.port_security_enabled !== undefined
+        ? { port_security_enabled: body.port_security_enabled ? 1 : 0 }
+        : {}),
+      ...(body.mtu !== undefined ? { mtu: body.mtu as number } : {}),
+    };
+    return bumpAndEmit(deps, tx, caller, { ...row, ...changes }, changes);
+  });
+}
+
+export async function deleteNetwork(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<void> {
+  const caller = requireAuth(auth);
+  await write(deps, async (tx) => {
+    const row = await visibleNetwork(deps, caller, id, tx);
+    authorize(caller, "delete_network", target(row));
+    await store.deleteNetworkRow(tx.db, id);
+    await emit(deps, tx, "network", "delete", networkView(row, [], true));
+  });
+}
+
+/** PUT/DELETE on .../tags[/{tag}]: `change` maps the current tags to the new ones. */
+export async function changeNetworkTags(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  id: string,
+  change: (tags: string[]) => string[],
+): Promise<string[]> {
+  const caller = requireAuth(auth);
+  return write(deps, async (tx) => {
+    const row = await visibleNetwork(deps, caller, id, tx);
+    authorize(caller, "update_network", target(row));
+    const current = (await store.selectTags(tx.db, [id])).get(id) ?? [];
+    const next = [...new Set(change(current))].sort();
+    await store.replaceTags(tx.db, id, next);
+    await bumpAndEmit(deps, tx, caller, row, {});
+    return next;
+  });
+}
+
+/** Another project's private network does not exist for the caller. */
+async function visibleNetwork(
+  deps: NetworkDeps,
+  caller: AuthContext,
+  id: string,
+  tx?: NetworkTx,
+): Promise<store.NetworkRow> {
+  const row = await store.selectNetwork(tx?.db ?? reader(deps), id);
+  if (row === undefined || !permits(caller, "get_network", target(row))) throw new NetworkNotFound(id);
+  return row;
+}
+
+function checkRevision(current: number, expected: number | undefined): void {
+  if (expected !== undefined && expected !== current)
+    throw new RevisionNumberConstraintFailed(expected, current);
+}
+
+/** Every change bumps revision_number and updated_at, and is announced with the new state. */
+async function bumpAndEmit(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  caller: AuthContext,
+  row: store.NetworkRow,
+  changes: Partial<store.NetworkRow>,
+): Promise<Network> {
+  const bumped = {
+    ...row,
+    ...changes,
+    revision_number: row.revision_number + 1,
+    updated_at: isoSeconds(deps.clock.now()),
+  };
+  await store.updateNetworkRow(tx.db, row.id, {
+    ...changes,
+    revision_number: bumped.revision_number,
+    updated_at: bumped.updated_at,
+  });
+  const tags = (await store.selectTags(tx.db, [row.id])).get(row.id) ?? [];
+  await emit(deps, tx, "network", "update", networkView(bumped, tags, true));
+  return networkView(bumped, tags, isAdmin(caller));
+}

@@ -1,0 +1,17 @@
+import { admin, anyOf, projectMember, projectReader, type PolicyTable, type Rule } from "../policy/index.ts";
+
+/**
+ * Neutron's defaults, condensed: admins do anything; project members manage their project's
+ * resources and readers read them; shared and external networks are readable by all. Attribute
+ * rules (`create_network:shared`, `...:provider:network_type`) are admin-only. Actions not listed
+ * are admin-only.
+ */
+const shared: Rule = (_c, t) => t.shared === "true" || t.external === "true";
+const ownerMember = anyOf(admin, projectMember);
+
+export const networkPolicy: PolicyTable = {
+  create_network: ownerMember,
+  get_network: anyOf(admin, projectReader, shared),
+  update_network: ownerMember,
+  delete_network: ownerMember,
+};

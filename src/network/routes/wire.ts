@@ -1,0 +1,129 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { AuthContext } from "../../http/auth.ts";
+import { HTTPBadRequest, selectFields, type AttributeMap } from "../../lib/attributes.ts";
+import { pageLinks, parseListQuery, type ListQuery, type QueryParams } from "../../lib/list-query.ts";
+import { TAG_FILTERS } from "../schemas/standard.ts";
+import { TagNotFound } from "../errors.ts";
+
+/** One Neutron collection's routes, derived from its attribute map and five domain functions. */
+export interface CollectionSpec<Item extends { id: string; tags: string[] }> {
+  member: string;
+  collection: string;
+  attributes: AttributeMap;
+  create(auth: AuthContext | null, inputs: Array<Record<string, unknown>>): Promise<Item[]>;
+  get(auth: AuthContext | null, id: string): Promise<Item>;
+  list(auth: AuthContext | null, query: ListQuery): Promise<Item[]>;
+  update(
+    auth: AuthContext | null,
+    id: string,
+    input: Record<string, unknown>,
+    ifMatch: number | undefined,
+  ): Promise<Item>;
+  remove(auth: AuthContext | null, id: string): Promise<void>;
+  changeTags(auth: AuthContext | null, id: string, change: (tags: string[]) => string[]): Promise<string[]>;
+}
+
+export function baseUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}/networking`;
+}
+
+const params = (request: FastifyRequest) => request.params as Record<string, string>;
+
+export function registerCollection<Item extends { id: string; tags: string[] }>(
+  app: FastifyInstance,
+  spec: CollectionSpec<Item>,
+): void {
+  const { member, collection } = spec;
+  const base = `/v2.0/${collection}`;
+  const fieldsOf = (request: FastifyRequest) =>
+    parseListQuery(spec.attributes, {
+      fields: (request.query as QueryParams).fields,
+    }).fields;
+
+  app.get(base, async (request) => {
+    const query = parseListQuery(spec.attributes, request.query as QueryParams, TAG_FILTERS);
+    const items = await spec.list(request.auth, query);
+    const links = pageLinks(
+      `${baseUrl(request)}${request.url.replace(/^\/networking/, "")}`,
+      query,
+      items.map((i) => i.id),
+    );
+    return {
+      [collection]: items.map((item) => selectFields(item, query.fields)),
+      ...(links ? { [`${collection}_links`]: links } : {}),
+    };
+  });
+  app.get(`${base}/:id`, async (request) => ({
+    [member]: selectFields(await spec.get(request.auth, params(request).id ?? ""), fieldsOf(request)),
+  }));
+  app.post(base, async (request, reply) => {
+    const body = request.body as Record<string, unknown> | null;
+    if (body !== null && typeof body === "object" && Array.isArray(body[collection])) {
+      const inputs = (body[collection] as unknown[]).map((entry) => objectBody(entry, member));
+      return reply.code(201).send({ [collection]: await spec.create(request.auth, inputs) });
+    }
+    const [created] = await spec.create(request.auth, [objectBody(body?.[member], member)]);
+    return reply.code(201).send({ [member]: created });
+  });
+  app.put(`${base}/:id`, async (request) => {
+    const body = request.body as Record<string, unknown> | null;
+    const input = objectBody(body?.[member], member);
+    return { [member]: await spec.update(request.auth, params(request).id ?? "", input, ifMatch(request)) };
+  });
+  app.delete(`${base}/:id`, async (request, reply) => {
+    await spec.remove(request.auth, params(request).id ?? "");
+    return reply.code(204).send();
+  });
+
+  app.get(`${base}/:id/tags`, async (request) => ({
+    tags: (await spec.get(request.auth, params(request).id ?? "")).tags,
+  }));
+  app.put(`${base}/:id/tags`, async (request) => {
+    const tags = (request.body as { tags?: unknown } | null)?.tags;
+    if (
+      !Array.isArray(tags) ||
+      !tags.every((tag) => typeof tag === "string" && tag !== "" && tag.length <= 255)
+    ) {
+      throw new HTTPBadRequest("Invalid input for tags. Reason: a list of non-empty strings is required.");
+    }
+    return { tags: await spec.changeTags(request.auth, params(request).id ?? "", () => tags as string[]) };
+  });
+  app.delete(`${base}/:id/tags`, async (request, reply) => {
+    await spec.changeTags(request.auth, params(request).id ?? "", () => []);
+    return reply.code(204).send();
+  });
+  app.get(`${base}/:id/tags/:tag`, async (request, reply) => {
+    const { id = "", tag = "" } = params(request);
+    if (!(await spec.get(request.auth, id)).tags.includes(tag)) throw new TagNotFound(member, id, tag);
+    return reply.code(204).send();
+  });
+  app.put(`${base}/:id/tags/:tag`, async (request, reply) => {
+    const { id = "", tag = "" } = params(request);
+    await spec.changeTags(request.auth, id, (tags) => [...tags, tag]);
+    return reply.code(201).send();
+  });
+  app.delete(`${base}/:id/tags/:tag`, async (request, reply) => {
+    const { id = "", tag = "" } = params(request);
+    await spec.changeTags(request.auth, id, (tags) => {
+      if (!tags.includes(tag)) throw new TagNotFound(member, id, tag);
+      return tags.filter((t) => t !== tag);
+    });
+    return reply.code(204).send();
+  });
+}
+
+function objectBody(value: unknown, member: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new HTTPBadRequest(`Unable to find '${member}' in request body`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** `If-Match: revision_number=N` (revision-if-match). */
+function ifMatch(request: FastifyRequest): number | undefined {
+  const header = request.headers["if-match"];
+  if (typeof header !== "string") return undefined;
+  const match = /revision_number=(\d+)/.exec(header);
+  if (match === null) throw new HTTPBadRequest(`Invalid If-Match header: ${header}`);
+  return Number(match[1]);
+}

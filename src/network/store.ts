@@ -1,0 +1,128 @@
+import { sql, type Kysely, type Selectable, type SqlBool } from "kysely";
+import {
+  afterMarker,
+  effectiveSorts,
+  filterConditions,
+  orderByClause,
+  type ListQuery,
+} from "../lib/list-query.ts";
+import type { NetworkTables } from "./tables.ts";
+
+/** Queries for networks, segments and tags. */
+type Db = Kysely<NetworkTables>;
+export type NetworkRow = Selectable<NetworkTables["networks"]>;
+
+/** Who may see a row: everything for admins, else own project plus shared/external networks. */
+export interface Visibility {
+  all: boolean;
+  project_id: string | null;
+}
+
+export function selectNetwork(db: Db, id: string): Promise<NetworkRow | undefined> {
+  return db.selectFrom("networks").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function selectNetworks(
+  db: Db,
+  query: ListQuery,
+  visibility: Visibility,
+): Promise<NetworkRow[]> {
+  const sorts = effectiveSorts(query);
+  let qb = db.selectFrom("networks").selectAll();
+  if (!visibility.all) {
+    qb = qb.where(
+      sql<SqlBool>`(${sql.ref("project_id")} = ${visibility.project_id ?? ""} or ${sql.ref("shared")} = 1 or ${sql.ref("external")} = 1)`,
+    );
+  }
+  for (const condition of filterConditions(query)) qb = qb.where(condition);
+  for (const condition of tagConditions(query.extra)) qb = qb.where(condition);
+  if (query.marker !== undefined) {
+    const marker = await selectNetwork(db, query.marker);
+    if (marker !== undefined) qb = qb.where(afterMarker(sorts, marker));
+  }
+  const rows = await qb
+    .orderBy(orderByClause(sorts))
+    .$if(query.limit !== undefined, (q) => q.limit(query.limit ?? 0))
+    .execute();
+  return query.pageReverse ? rows.reverse() : rows;
+}
+
+export async function insertNetwork(db: Db, row: NetworkRow): Promise<void> {
+  await db.insertInto("networks").values(row).execute();
+}
+
+export async function updateNetworkRow(db: Db, id: string, changes: Partial<NetworkRow>): Promise<void> {
+  await db.updateTable("networks").set(changes).where("id", "=", id).execute();
+}
+
+export async function deleteNetworkRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();
+  await db.deleteFrom("segment_allocations").where("network_id", "=", id).execute();
+  await db.deleteFrom("networks").where("id", "=", id).execute();
+}
+
+/** Claims a segment; false when someone holds it already (never raises, so a PG transaction survives). */
+export async function claimSegment(
+  db: Db,
+  segment: { network_type: string; physical_network: string; segmentation_id: number; network_id: string },
+): Promise<boolean> {
+  const row = await db
+    .insertInto("segment_allocations")
+    .values(segment)
+    .onConflict((oc) => oc.columns(["network_type", "physical_network", "segmentation_id"]).doNothing())
+    .returning("segmentation_id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function selectClaimedSegments(db: Db, type: string, physnet: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom("segment_allocations")
+    .select("segmentation_id")
+    .where("network_type", "=", type)
+    .where("physical_network", "=", physnet)
+    .execute();
+  return rows.map((row) => row.segmentation_id);
+}
+
+export async function selectTags(db: Db, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const tags = new Map<string, string[]>();
+  if (ids.length === 0) return tags;
+  const rows = await db
+    .selectFrom("network_tags")
+    .selectAll()
+    .where("resource_id", "in", [...ids])
+    .orderBy("tag")
+    .execute();
+  for (const row of rows) tags.set(row.resource_id, [...(tags.get(row.resource_id) ?? []), row.tag]);
+  return tags;
+}
+
+export async function replaceTags(db: Db, id: string, tags: readonly string[]): Promise<void> {
+  await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();
+  if (tags.length > 0) {
+    await db
+      .insertInto("network_tags")
+      .values([...new Set(tags)].map((tag) => ({ resource_id: id, tag })))
+      .execute();
+  }
+}
+
+/** tags (all), tags-any, not-tags (not all), not-tags-any; values are comma-separated lists. */
+export function tagConditions(extra: ListQuery["extra"]) {
+  const list = (name: string) => (extra[name] ?? []).flatMap((v) => v.split(",")).filter((t) => t !== "");
+  const having = (tags: string[]) =>
+    sql`${sql.ref("id")} in (select resource_id from network_tags where tag in (${sql.join(tags)}) group by resource_id having count(*) = ${tags.length})`;
+  const anyOf = (tags: string[]) =>
+    sql`${sql.ref("id")} in (select resource_id from network_tags where tag in (${sql.join(tags)}))`;
+  const conditions = [];
+  const all = [...new Set(list("tags"))];
+  const any = list("tags-any");
+  const notAll = [...new Set(list("not-tags"))];
+  const notAny = list("not-tags-any");
+  if (all.length) conditions.push(sql<SqlBool>`${having(all)}`);
+  if (any.length) conditions.push(sql<SqlBool>`${anyOf(any)}`);
+  if (notAll.length) conditions.push(sql<SqlBool>`not ${having(notAll)}`);
+  if (notAny.length) conditions.push(sql<SqlBool>`not ${anyOf(notAny)}`);
+  return conditions;
+}
