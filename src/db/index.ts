@@ -13,6 +13,8 @@ export type DialectName = "sqlite" | "postgres";
 export interface Database {
   readonly dialect: DialectName;
   readonly url: string;
+  /** PostgreSQL only: the schema in use when not the default one. */
+  readonly schema: string | undefined;
   as<DB>(): Kysely<DB>;
   close(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function openDb(url: string, options: OpenDbOptions = {}): Promise<
   return {
     dialect,
     url,
+    schema: dialect === "postgres" ? options.schema : undefined,
     as: <DB>() => kysely as unknown as Kysely<DB>,
     close: () => kysely.destroy(),
   };

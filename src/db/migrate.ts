@@ -7,6 +7,8 @@ export async function migrate(database: Database): Promise<void> {
   const migrator = new Migrator({
     db: database.as<unknown>(),
     provider: { getMigrations: () => Promise.resolve<Record<string, Migration>>(migrations) },
+    // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours.
+    ...(database.schema !== undefined ? { migrationTableSchema: database.schema } : {}),
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined)
