@@ -6,8 +6,10 @@ import type { NetworkDeps } from "./deps.ts";
 import { HTTPNotFound } from "./errors.ts";
 import { extensions, extensionView } from "./extensions.ts";
 import * as networks from "./networks.ts";
+import * as subnets from "./subnets.ts";
 import { baseUrl, registerCollection } from "./routes/wire.ts";
 import { networkAttributes } from "./schemas/network.ts";
+import { subnetAttributes } from "./schemas/subnet.ts";
 
 /** Neutron v2.0 under /networking: discovery, extensions, resources, Neutron's error body. */
 export function networkService(deps: NetworkDeps) {
@@ -18,7 +20,7 @@ export function networkService(deps: NetworkDeps) {
       versions: [{ id: "v2.0", status: "CURRENT", links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/` }] }],
     }));
     app.get("/v2.0/", async (req) => ({
-      resources: ["network"].map((name) => ({
+      resources: ["network", "subnet"].map((name) => ({
         name,
         collection: `${name}s`,
         links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/${name}s` }],
@@ -39,6 +41,17 @@ export function networkService(deps: NetworkDeps) {
       update: (auth, id, input, ifMatch) => networks.updateNetwork(deps, auth, id, input, ifMatch),
       remove: (auth, id) => networks.deleteNetwork(deps, auth, id),
       changeTags: (auth, id, change) => networks.changeNetworkTags(deps, auth, id, change),
+    });
+    registerCollection(app, {
+      member: "subnet",
+      collection: "subnets",
+      attributes: subnetAttributes,
+      create: (auth, inputs) => subnets.createSubnets(deps, auth, inputs),
+      get: (auth, id) => subnets.getSubnet(deps, auth, id),
+      list: (auth, query) => subnets.listSubnets(deps, auth, query),
+      update: (auth, id, input, ifMatch) => subnets.updateSubnet(deps, auth, id, input, ifMatch),
+      remove: (auth, id) => subnets.deleteSubnet(deps, auth, id),
+      changeTags: (auth, id, change) => subnets.changeSubnetTags(deps, auth, id, change),
     });
   };
 }

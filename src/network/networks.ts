@@ -15,15 +15,26 @@ import {
   type NetworkDeps,
   type NetworkTx,
 } from "./deps.ts";
-import { NetworkNotFound, PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
+import {
+  NetworkInUse,
+  NetworkNotFound,
+  PolicyNotAuthorized,
+  RevisionNumberConstraintFailed,
+} from "./errors.ts";
 import { ADMIN_ONLY_NETWORK_ATTRIBUTES, networkAttributes } from "./schemas/network.ts";
 import { allocateSegment } from "./segments.ts";
 import * as store from "./store.ts";
+import { countPorts, deleteSubnetRow, selectSubnetsOfNetwork, subnetIdsByNetwork } from "./store-subnets.ts";
 
 export type Network = ReturnType<typeof networkView>;
 
 /** The wire shape; provider attributes are shown to admins only, as Neutron's policy does. */
-export function networkView(row: store.NetworkRow, tags: readonly string[], admin: boolean) {
+export function networkView(
+  row: store.NetworkRow,
+  tags: readonly string[],
+  admin: boolean,
+  subnets: readonly string[] = [],
+) {
   return {
     id: row.id,
     name: row.name,
@@ -32,7 +43,7 @@ export function networkView(row: store.NetworkRow, tags: readonly string[], admi
     admin_state_up: row.admin_state_up === 1,
     mtu: row.mtu,
     status: row.status,
-    subnets: [] as string[],
+    subnets: [...subnets],
     shared: row.shared === 1,
     port_security_enabled: row.port_security_enabled === 1,
     "router:external": row.external === 1,
@@ -142,7 +153,8 @@ export async function getNetwork(deps: NetworkDeps, auth: AuthContext | null, id
   const caller = requireAuth(auth);
   const row = await visibleNetwork(deps, caller, id);
   const tags = await store.selectTags(reader(deps), [id]);
-  return networkView(row, tags.get(id) ?? [], isAdmin(caller));
+  const subnets = await subnetIdsByNetwork(reader(deps), [id]);
+  return networkView(row, tags.get(id) ?? [], isAdmin(caller), subnets.get(id));
 }
 
 export async function listNetworks(
@@ -154,11 +166,9 @@ export async function listNetworks(
   const db = reader(deps);
   const admin = isAdmin(caller);
   const rows = await store.selectNetworks(db, query, { all: admin, project_id: caller.project_id });
-  const tags = await store.selectTags(
-    db,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => networkView(row, tags.get(row.id) ?? [], admin));
+  const ids = rows.map((row) => row.id);
+  const [tags, subnets] = [await store.selectTags(db, ids), await subnetIdsByNetwork(db, ids)];
+  return rows.map((row) => networkView(row, tags.get(row.id) ?? [], admin, subnets.get(row.id)));
 }
 
 export async function updateNetwork(
@@ -195,6 +205,9 @@ export async function deleteNetwork(deps: NetworkDeps, auth: AuthContext | null,
   await write(deps, async (tx) => {
     const row = await visibleNetwork(deps, caller, id, tx);
     authorize(caller, "delete_network", target(row));
+    // Like Neutron: the subnets go with the network, but not while a port still uses it.
+    if ((await countPorts(tx.db, id)) > 0) throw new NetworkInUse(id);
+    for (const subnet of await selectSubnetsOfNetwork(tx.db, id)) await deleteSubnetRow(tx.db, subnet.id);
     await store.deleteNetworkRow(tx.db, id);
     await emit(deps, tx, "network", "delete", networkView(row, [], true));
   });
@@ -256,6 +269,7 @@ async function bumpAndEmit(
     updated_at: bumped.updated_at,
   });
   const tags = (await store.selectTags(tx.db, [row.id])).get(row.id) ?? [];
-  await emit(deps, tx, "network", "update", networkView(bumped, tags, true));
-  return networkView(bumped, tags, isAdmin(caller));
+  const subnets = (await subnetIdsByNetwork(tx.db, [row.id])).get(row.id);
+  await emit(deps, tx, "network", "update", networkView(bumped, tags, true, subnets));
+  return networkView(bumped, tags, isAdmin(caller), subnets);
 }

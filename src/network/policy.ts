@@ -14,4 +14,10 @@ export const networkPolicy: PolicyTable = {
   get_network: anyOf(admin, projectReader, shared),
   update_network: ownerMember,
   delete_network: ownerMember,
+  create_subnet: ownerMember,
+  update_subnet: ownerMember,
+  delete_subnet: ownerMember,
+  create_port: ownerMember,
+  update_port: ownerMember,
+  delete_port: ownerMember,
 };

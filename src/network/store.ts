@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type SqlBool } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Selectable, type SqlBool } from "kysely";
 import {
   afterMarker,
   effectiveSorts,
@@ -22,29 +22,45 @@ export function selectNetwork(db: Db, id: string): Promise<NetworkRow | undefine
   return db.selectFrom("networks").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function selectNetworks(
+export function selectNetworks(db: Db, query: ListQuery, visibility: Visibility): Promise<NetworkRow[]> {
+  const scope = visibility.all
+    ? undefined
+    : sql<SqlBool>`(${sql.ref("project_id")} = ${visibility.project_id ?? ""} or ${sql.ref("shared")} = 1 or ${sql.ref("external")} = 1)`;
+  return selectPage<NetworkRow>(db, "networks", query, scope);
+}
+
+/**
+ * One page of a collection: the caller's scope, the filters, tag filters, keyset pagination after
+ * the marker, and the sort order with id as tie-breaker. Shared by every Neutron collection.
+ */
+export async function selectPage<Row extends { id: string }>(
   db: Db,
+  table: keyof NetworkTables,
   query: ListQuery,
-  visibility: Visibility,
-): Promise<NetworkRow[]> {
+  scope: RawBuilder<SqlBool> | undefined,
+  extraConditions: ReadonlyArray<RawBuilder<SqlBool>> = [],
+): Promise<Row[]> {
   const sorts = effectiveSorts(query);
-  let qb = db.selectFrom("networks").selectAll();
-  if (!visibility.all) {
-    qb = qb.where(
-      sql<SqlBool>`(${sql.ref("project_id")} = ${visibility.project_id ?? ""} or ${sql.ref("shared")} = 1 or ${sql.ref("external")} = 1)`,
-    );
-  }
-  for (const condition of filterConditions(query)) qb = qb.where(condition);
-  for (const condition of tagConditions(query.extra)) qb = qb.where(condition);
+  const conditions = [
+    ...(scope ? [scope] : []),
+    ...filterConditions(query),
+    ...tagConditions(query.extra),
+    ...extraConditions,
+  ];
   if (query.marker !== undefined) {
-    const marker = await selectNetwork(db, query.marker);
-    if (marker !== undefined) qb = qb.where(afterMarker(sorts, marker));
+    const marker = await sql<
+      Record<string, unknown>
+    >`select * from ${sql.table(table)} where id = ${query.marker}`.execute(db);
+    const row = marker.rows[0];
+    if (row !== undefined) conditions.push(afterMarker(sorts, row));
   }
-  const rows = await qb
-    .orderBy(orderByClause(sorts))
-    .$if(query.limit !== undefined, (q) => q.limit(query.limit ?? 0))
-    .execute();
-  return query.pageReverse ? rows.reverse() : rows;
+  const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+  const limit = query.limit !== undefined ? sql`limit ${query.limit}` : sql``;
+  const result =
+    await sql<Row>`select * from ${sql.table(table)} ${where} order by ${orderByClause(sorts)} ${limit}`.execute(
+      db,
+    );
+  return query.pageReverse ? result.rows.reverse() : result.rows;
 }
 
 export async function insertNetwork(db: Db, row: NetworkRow): Promise<void> {

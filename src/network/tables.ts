@@ -27,4 +27,48 @@ export interface NetworkTables {
     network_id: string;
   };
   network_tags: { resource_id: string; tag: string };
+  subnets: {
+    id: string;
+    project_id: string;
+    network_id: string;
+    name: string;
+    description: string;
+    ip_version: number;
+    cidr: string;
+    gateway_ip: string | null;
+    enable_dhcp: number;
+    ipv6_ra_mode: string | null;
+    ipv6_address_mode: string | null;
+    /** JSON [{start, end}]. */
+    allocation_pools: string;
+    dns_nameservers: string;
+    host_routes: string;
+    service_types: string;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  ports: {
+    id: string;
+    project_id: string;
+    network_id: string;
+    name: string;
+    description: string;
+    admin_state_up: number;
+    status: string;
+    mac_address: string;
+    device_id: string;
+    device_owner: string;
+    port_security_enabled: number;
+    security_groups: string;
+    allowed_address_pairs: string;
+    extra_dhcp_opts: string;
+    binding_host_id: string;
+    binding_vnic_type: string;
+    binding_profile: string;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  ip_allocations: { subnet_id: string; ip_address: string; port_id: string; network_id: string };
 }
