@@ -21,9 +21,10 @@ export class TagNotFound extends NotFound {
 }
 
 export class NetworkInUse extends Conflict {
-  constructor(id: string) {
+  constructor(id: string, portIds: readonly string[]) {
     super(
-      `Unable to complete operation on network ${id}. There are one or more ports still in use on the network.`,
+      `Unable to complete operation on network ${id}. There are one or more ports still in use on the network, ` +
+        `id for these ports is: ${portIds.join(",")}.`,
     );
   }
 }

@@ -6,9 +6,11 @@ import type { NetworkDeps } from "./deps.ts";
 import { HTTPNotFound } from "./errors.ts";
 import { extensions, extensionView } from "./extensions.ts";
 import * as networks from "./networks.ts";
+import * as ports from "./ports.ts";
 import * as subnets from "./subnets.ts";
 import { baseUrl, registerCollection } from "./routes/wire.ts";
 import { networkAttributes } from "./schemas/network.ts";
+import { portAttributes } from "./schemas/port.ts";
 import { subnetAttributes } from "./schemas/subnet.ts";
 
 /** Neutron v2.0 under /networking: discovery, extensions, resources, Neutron's error body. */
@@ -20,7 +22,7 @@ export function networkService(deps: NetworkDeps) {
       versions: [{ id: "v2.0", status: "CURRENT", links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/` }] }],
     }));
     app.get("/v2.0/", async (req) => ({
-      resources: ["network", "subnet"].map((name) => ({
+      resources: ["network", "subnet", "port"].map((name) => ({
         name,
         collection: `${name}s`,
         links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/${name}s` }],
@@ -52,6 +54,18 @@ export function networkService(deps: NetworkDeps) {
       update: (auth, id, input, ifMatch) => subnets.updateSubnet(deps, auth, id, input, ifMatch),
       remove: (auth, id) => subnets.deleteSubnet(deps, auth, id),
       changeTags: (auth, id, change) => subnets.changeSubnetTags(deps, auth, id, change),
+    });
+    registerCollection(app, {
+      member: "port",
+      collection: "ports",
+      attributes: portAttributes,
+      extraFilters: ["fixed_ips"],
+      create: (auth, inputs) => ports.createPorts(deps, auth, inputs),
+      get: (auth, id) => ports.getPort(deps, auth, id),
+      list: (auth, query) => ports.listPorts(deps, auth, query),
+      update: (auth, id, input, ifMatch) => ports.updatePort(deps, auth, id, input, ifMatch),
+      remove: (auth, id) => ports.deletePort(deps, auth, id),
+      changeTags: (auth, id, change) => ports.changePortTags(deps, auth, id, change),
     });
   };
 }

@@ -24,7 +24,8 @@ import {
 import { ADMIN_ONLY_NETWORK_ATTRIBUTES, networkAttributes } from "./schemas/network.ts";
 import { allocateSegment } from "./segments.ts";
 import * as store from "./store.ts";
-import { countPorts, deleteSubnetRow, selectSubnetsOfNetwork, subnetIdsByNetwork } from "./store-subnets.ts";
+import { portIdsOfNetwork } from "./store-ports.ts";
+import { deleteSubnetRow, selectSubnetsOfNetwork, subnetIdsByNetwork } from "./store-subnets.ts";
 
 export type Network = ReturnType<typeof networkView>;
 
@@ -206,7 +207,8 @@ export async function deleteNetwork(deps: NetworkDeps, auth: AuthContext | null,
     const row = await visibleNetwork(deps, caller, id, tx);
     authorize(caller, "delete_network", target(row));
     // Like Neutron: the subnets go with the network, but not while a port still uses it.
-    if ((await countPorts(tx.db, id)) > 0) throw new NetworkInUse(id);
+    const portIds = await portIdsOfNetwork(tx.db, id);
+    if (portIds.length > 0) throw new NetworkInUse(id, portIds);
     for (const subnet of await selectSubnetsOfNetwork(tx.db, id)) await deleteSubnetRow(tx.db, subnet.id);
     await store.deleteNetworkRow(tx.db, id);
     await emit(deps, tx, "network", "delete", networkView(row, [], true));

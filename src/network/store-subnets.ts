@@ -72,15 +72,6 @@ export async function countAllocations(
   return Number(row.n);
 }
 
-export async function countPorts(db: Db, networkId: string): Promise<number> {
-  const row = await db
-    .selectFrom("ports")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("network_id", "=", networkId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function allocatedAddresses(db: Db, subnetId: string): Promise<string[]> {
   const rows = await db
     .selectFrom("ip_allocations")

@@ -10,6 +10,8 @@ export interface CollectionSpec<Item extends { id: string; tags: string[] }> {
   member: string;
   collection: string;
   attributes: AttributeMap;
+  /** Filters beyond the attribute map's that the collection understands (e.g. `fixed_ips`). */
+  extraFilters?: readonly string[];
   create(auth: AuthContext | null, inputs: Array<Record<string, unknown>>): Promise<Item[]>;
   get(auth: AuthContext | null, id: string): Promise<Item>;
   list(auth: AuthContext | null, query: ListQuery): Promise<Item[]>;
@@ -41,7 +43,10 @@ export function registerCollection<Item extends { id: string; tags: string[] }>(
     }).fields;
 
   app.get(base, async (request) => {
-    const query = parseListQuery(spec.attributes, request.query as QueryParams, TAG_FILTERS);
+    const query = parseListQuery(spec.attributes, request.query as QueryParams, [
+      ...TAG_FILTERS,
+      ...(spec.extraFilters ?? []),
+    ]);
     const items = await spec.list(request.auth, query);
     const links = pageLinks(
       `${baseUrl(request)}${request.url.replace(/^\/networking/, "")}`,

@@ -1,0 +1,373 @@
+import { randomBytes } from "node:crypto";
+import type { AuthContext } from "../http/auth.ts";
+import { parseBody } from "../lib/attributes.ts";
+import { isUniqueViolation } from "../db/index.ts";
+import { uuid } from "../lib/ids.ts";
+import type { ListQuery } from "../lib/list-query.ts";
+import { isoSeconds } from "../lib/time.ts";
+import {
+  authorize,
+  emit,
+  isAdmin,
+  owningProject,
+  permits,
+  reader,
+  requireAuth,
+  write,
+  type NetworkDeps,
+  type NetworkTx,
+} from "./deps.ts";
+import { MacAddressInUse, PortNotFound } from "./errors-ipam.ts";
+import { NetworkNotFound, PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
+import { allocateFixedIps, type FixedIp, type FixedIpRequest } from "./ipam.ts";
+import { ADMIN_ONLY_PORT_ATTRIBUTES, portAttributes } from "./schemas/port.ts";
+import * as store from "./store.ts";
+import * as portStore from "./store-ports.ts";
+
+export type Port = ReturnType<typeof portView>;
+
+export function portView(row: portStore.PortRow, fixedIps: readonly FixedIp[], tags: readonly string[]) {
+  return {
+    id: row.id,
+    name: row.name,
+    network_id: row.network_id,
+    tenant_id: row.project_id,
+    project_id: row.project_id,
+    mac_address: row.mac_address,
+    admin_state_up: row.admin_state_up === 1,
+    status: row.status,
+    device_id: row.device_id,
+    device_owner: row.device_owner,
+    fixed_ips: sortFixedIps(fixedIps),
+    port_security_enabled: row.port_security_enabled === 1,
+    security_groups: JSON.parse(row.security_groups) as string[],
+    "binding:vnic_type": row.binding_vnic_type,
+    "binding:profile": JSON.parse(row.binding_profile) as Record<string, unknown>,
+    "binding:host_id": row.binding_host_id,
+    // Bound once the SDN controller realises the port; until then Neutron says "unbound".
+    "binding:vif_type": "unbound",
+    "binding:vif_details": {},
+    allowed_address_pairs: JSON.parse(row.allowed_address_pairs) as Array<{
+      ip_address: string;
+      mac_address: string;
+    }>,
+    extra_dhcp_opts: JSON.parse(row.extra_dhcp_opts) as Array<Record<string, unknown>>,
+    description: row.description,
+    tags: [...tags],
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    revision_number: row.revision_number,
+  };
+}
+
+/** IPv4 before IPv6, then by address, so the order is stable. */
+function sortFixedIps(ips: readonly FixedIp[]): FixedIp[] {
+  const v6 = (ip: FixedIp) => (ip.ip_address.includes(":") ? 1 : 0);
+  return [...ips]
+    .map((ip) => ({ subnet_id: ip.subnet_id, ip_address: ip.ip_address }))
+    .sort((a, b) => v6(a) - v6(b) || a.ip_address.localeCompare(b.ip_address, "en", { numeric: true }));
+}
+
+/** POST /v2.0/ports, single or bulk: every port and address in one transaction, or none. */
+export async function createPorts(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  inputs: ReadonlyArray<Record<string, unknown>>,
+): Promise<Port[]> {
+  const caller = requireAuth(auth);
+  const requests = inputs.map((input) => {
+    const body = parseBody(portAttributes, input, "create");
+    refuseAdminOnly(caller, input, "create");
+    return { body, input, projectId: owningProject(caller, input, "port") };
+  });
+  return write(deps, async (tx) => {
+    const created: Port[] = [];
+    for (const { body, input, projectId } of requests)
+      created.push(await insertPort(deps, tx, caller, body, input, projectId));
+    return created;
+  });
+}
+
+async function insertPort(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  caller: AuthContext,
+  body: Record<string, unknown>,
+  input: Record<string, unknown>,
+  projectId: string,
+): Promise<Port> {
+  const networkId = body.network_id as string;
+  const network = await visibleNetworkFor(tx, caller, networkId);
+  authorize(caller, "create_port", { project_id: projectId });
+  // On someone else's (shared) network, only its owner or an admin picks addresses and MACs.
+  const ownsNetwork = isAdmin(caller) || network.project_id === caller.project_id;
+  const requested = body.fixed_ips as FixedIpRequest[] | null;
+  if (
+    !ownsNetwork &&
+    (input.mac_address !== undefined || requested?.some((ip) => ip.ip_address !== undefined))
+  ) {
+    throw new PolicyNotAuthorized(
+      input.mac_address !== undefined ? "create_port:mac_address" : "create_port:fixed_ips:ip_address",
+    );
+  }
+  const id = uuid();
+  const mac = await chooseMac(tx, networkId, body.mac_address as string | null);
+  const now = isoSeconds(deps.clock.now());
+  const row: portStore.PortRow = {
+    id,
+    project_id: projectId,
+    network_id: networkId,
+    name: body.name as string,
+    description: body.description as string,
+    admin_state_up: body.admin_state_up ? 1 : 0,
+    status: "DOWN",
+    mac_address: mac,
+    device_id: body.device_id as string,
+    device_owner: body.device_owner as string,
+    port_security_enabled:
+      ((body.port_security_enabled as boolean | null) ?? network.port_security_enabled === 1) ? 1 : 0,
+    security_groups: JSON.stringify(body.security_groups ?? []),
+    allowed_address_pairs: JSON.stringify(addressPairs(body.allowed_address_pairs, mac)),
+    extra_dhcp_opts: JSON.stringify(body.extra_dhcp_opts ?? []),
+    binding_host_id: body["binding:host_id"] as string,
+    binding_vnic_type: body["binding:vnic_type"] as string,
+    binding_profile: JSON.stringify(body["binding:profile"] ?? {}),
+    revision_number: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  await insertRow(tx, row);
+  const fixedIps = await allocateFixedIps(tx, networkId, id, mac, requested);
+  const port = portView(row, fixedIps, []);
+  await emit(deps, tx, "port", "create", port);
+  return port;
+}
+
+export async function getPort(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<Port> {
+  const caller = requireAuth(auth);
+  const db = reader(deps);
+  const row = await visiblePort(db, caller, id);
+  return portView(
+    row,
+    (await portStore.allocationsOf(db, [id])).get(id) ?? [],
+    (await store.selectTags(db, [id])).get(id) ?? [],
+  );
+}
+
+export async function listPorts(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  query: ListQuery,
+): Promise<Port[]> {
+  const caller = requireAuth(auth);
+  const db = reader(deps);
+  const rows = await portStore.selectPorts(db, query, {
+    all: isAdmin(caller),
+    project_id: caller.project_id,
+  });
+  const ids = rows.map((row) => row.id);
+  const [ips, tags] = [await portStore.allocationsOf(db, ids), await store.selectTags(db, ids)];
+  return rows.map((row) => portView(row, ips.get(row.id) ?? [], tags.get(row.id) ?? []));
+}
+
+export async function updatePort(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  id: string,
+  input: Record<string, unknown>,
+  ifMatch: number | undefined,
+): Promise<Port> {
+  const caller = requireAuth(auth);
+  const body = parseBody(portAttributes, input, "update");
+  refuseAdminOnly(caller, input, "update");
+  return write(deps, async (tx) => {
+    const row = await visiblePort(tx.db, caller, id);
+    authorize(caller, "update_port", { project_id: row.project_id });
+    if (ifMatch !== undefined && ifMatch !== row.revision_number)
+      throw new RevisionNumberConstraintFailed(ifMatch, row.revision_number);
+    const mac = body.mac_address as string | undefined;
+    if (
+      mac !== undefined &&
+      mac !== row.mac_address &&
+      (await portStore.macInUse(tx.db, row.network_id, mac))
+    ) {
+      throw new MacAddressInUse(mac, row.network_id);
+    }
+    if (body.fixed_ips !== undefined) await reallocate(tx, row, body.fixed_ips as FixedIpRequest[] | null);
+    const changes: Partial<portStore.PortRow> = {
+      ...pick(body, "name", "description", "device_id", "device_owner"),
+      ...(mac !== undefined ? { mac_address: mac } : {}),
+      ...(body.admin_state_up !== undefined ? { admin_state_up: body.admin_state_up ? 1 : 0 } : {}),
+      ...(body.port_security_enabled !== undefined && body.port_security_enabled !== null
+        ? { port_security_enabled: body.port_security_enabled ? 1 : 0 }
+        : {}),
+      ...(body.security_groups !== undefined
+        ? { security_groups: JSON.stringify(body.security_groups) }
+        : {}),
+      ...(body.allowed_address_pairs !== undefined
+        ? {
+            allowed_address_pairs: JSON.stringify(
+              addressPairs(body.allowed_address_pairs, mac ?? row.mac_address),
+            ),
+          }
+        : {}),
+      ...(body.extra_dhcp_opts !== undefined
+        ? { extra_dhcp_opts: JSON.stringify(body.extra_dhcp_opts) }
+        : {}),
+      ...(body["binding:host_id"] !== undefined
+        ? { binding_host_id: body["binding:host_id"] as string }
+        : {}),
+      ...(body["binding:vnic_type"] !== undefined
+        ? { binding_vnic_type: body["binding:vnic_type"] as string }
+        : {}),
+      ...(body["binding:profile"] !== undefined
+        ? { binding_profile: JSON.stringify(body["binding:profile"]) }
+        : {}),
+    };
+    return bumpPort(deps, tx, { ...row, ...changes }, changes);
+  });
+}
+
+export async function deletePort(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<void> {
+  const caller = requireAuth(auth);
+  await write(deps, async (tx) => {
+    const row = await visiblePort(tx.db, caller, id);
+    authorize(caller, "delete_port", { project_id: row.project_id });
+    const ips = (await portStore.allocationsOf(tx.db, [id])).get(id) ?? [];
+    await portStore.deletePortRow(tx.db, id);
+    await emit(deps, tx, "port", "delete", portView(row, ips, []));
+  });
+}
+
+export async function changePortTags(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  id: string,
+  change: (tags: string[]) => string[],
+): Promise<string[]> {
+  const caller = requireAuth(auth);
+  return write(deps, async (tx) => {
+    const row = await visiblePort(tx.db, caller, id);
+    authorize(caller, "update_port", { project_id: row.project_id });
+    const next = [...new Set(change((await store.selectTags(tx.db, [id])).get(id) ?? []))].sort();
+    await store.replaceTags(tx.db, id, next);
+    await bumpPort(deps, tx, row, {});
+    return next;
+  });
+}
+
+/** New fixed_ips: keep what is asked again, release the rest, claim what is new. */
+async function reallocate(
+  tx: NetworkTx,
+  row: portStore.PortRow,
+  requests: FixedIpRequest[] | null,
+): Promise<void> {
+  const current = (await portStore.allocationsOf(tx.db, [row.id])).get(row.id) ?? [];
+  const kept = current.filter((ip) =>
+    (requests ?? []).some(
+      (r) => r.ip_address === ip.ip_address && (r.subnet_id ?? ip.subnet_id) === ip.subnet_id,
+    ),
+  );
+  for (const ip of current)
+    if (!kept.includes(ip)) await portStore.releaseAddress(tx.db, ip.subnet_id, ip.ip_address);
+  const fresh = (requests ?? []).filter((r) => !kept.some((ip) => ip.ip_address === r.ip_address));
+  if (requests === null || fresh.length > 0)
+    await allocateFixedIps(tx, row.network_id, row.id, row.mac_address, requests === null ? null : fresh);
+}
+
+async function bumpPort(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  row: portStore.PortRow,
+  changes: Partial<portStore.PortRow>,
+): Promise<Port> {
+  const bumped = {
+    ...row,
+    ...changes,
+    revision_number: row.revision_number + 1,
+    updated_at: isoSeconds(deps.clock.now()),
+  };
+  await portStore.updatePortRow(tx.db, row.id, {
+    ...changes,
+    revision_number: bumped.revision_number,
+    updated_at: bumped.updated_at,
+  });
+  const ips = (await portStore.allocationsOf(tx.db, [row.id])).get(row.id) ?? [];
+  const port = portView(bumped, ips, (await store.selectTags(tx.db, [row.id])).get(row.id) ?? []);
+  await emit(deps, tx, "port", "update", port);
+  return port;
+}
+
+async function visibleNetworkFor(
+  tx: NetworkTx,
+  caller: AuthContext,
+  networkId: string,
+): Promise<store.NetworkRow> {
+  const network = await store.selectNetwork(tx.db, networkId);
+  const target = network && {
+    project_id: network.project_id,
+    shared: String(network.shared === 1),
+    external: String(network.external === 1),
+  };
+  if (network === undefined || !target || !permits(caller, "get_network", target))
+    throw new NetworkNotFound(networkId);
+  return network;
+}
+
+/** A port is seen by its project (and admins) only. */
+async function visiblePort(db: NetworkTx["db"], caller: AuthContext, id: string): Promise<portStore.PortRow> {
+  const row = await portStore.selectPort(db, id);
+  if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
+    throw new PortNotFound(id);
+  return row;
+}
+
+function refuseAdminOnly(
+  caller: AuthContext,
+  input: Record<string, unknown>,
+  action: "create" | "update",
+): void {
+  if (isAdmin(caller)) return;
+  const attribute = ADMIN_ONLY_PORT_ATTRIBUTES.find((name) => Object.hasOwn(input, name));
+  if (attribute !== undefined) throw new PolicyNotAuthorized(`${action}_port:${attribute}`);
+}
+
+/** A MAC from OpenStack's fa:16:3e prefix, or the requested one if free on the network. */
+async function chooseMac(tx: NetworkTx, networkId: string, requested: string | null): Promise<string> {
+  if (requested !== null) {
+    if (await portStore.macInUse(tx.db, networkId, requested))
+      throw new MacAddressInUse(requested, networkId);
+    return requested;
+  }
+  for (;;) {
+    const mac = `fa:16:3e:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, "0")).join(":")}`;
+    if (!(await portStore.macInUse(tx.db, networkId, mac))) return mac;
+  }
+}
+
+/** The (network, MAC) unique key settles a race between two ports picking one MAC. */
+async function insertRow(tx: NetworkTx, row: portStore.PortRow): Promise<void> {
+  try {
+    await portStore.insertPort(tx.db, row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new MacAddressInUse(row.mac_address, row.network_id);
+    throw error;
+  }
+}
+
+/** allowed-address-pairs: a pair without a MAC uses the port's. */
+function addressPairs(value: unknown, mac: string): Array<{ ip_address: string; mac_address: string }> {
+  return ((value ?? []) as Array<{ ip_address: string; mac_address?: string }>).map((pair) => ({
+    ip_address: pair.ip_address,
+    mac_address: pair.mac_address ?? mac,
+  }));
+}
+
+function pick(
+  body: Record<string, unknown>,
+  ...names: Array<"name" | "description" | "device_id" | "device_owner">
+): Partial<portStore.PortRow> {
+  const out: Partial<portStore.PortRow> = {};
+  for (const name of names) if (body[name] !== undefined) out[name] = body[name] as string;
+  return out;
+}

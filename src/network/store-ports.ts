@@ -1,0 +1,102 @@
+import { sql, type Kysely, type Selectable, type SqlBool } from "kysely";
+import type { ListQuery } from "../lib/list-query.ts";
+import { selectPage, type Visibility } from "./store.ts";
+import type { NetworkTables } from "./tables.ts";
+
+/** Queries for ports and their address allocations. */
+type Db = Kysely<NetworkTables>;
+export type PortRow = Selectable<NetworkTables["ports"]>;
+export type AllocationRow = Selectable<NetworkTables["ip_allocations"]>;
+
+export function selectPort(db: Db, id: string): Promise<PortRow | undefined> {
+  return db.selectFrom("ports").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/**
+ * Ports are the project's own (admins see all). Beyond the attribute filters: `fixed_ips`
+ * (ip_address=, subnet_id=, ip_address_substr=) as Neutron parses them.
+ */
+export function selectPorts(db: Db, query: ListQuery, visibility: Visibility): Promise<PortRow[]> {
+  const scope = visibility.all
+    ? undefined
+    : sql<SqlBool>`${sql.ref("project_id")} = ${visibility.project_id ?? ""}`;
+  const conditions = (query.extra.fixed_ips ?? []).map((entry) => {
+    const [key = "", value = ""] = entry.split("=", 2);
+    const column =
+      key === "subnet_id"
+        ? sql`subnet_id = ${value}`
+        : key === "ip_address_substr"
+          ? sql`ip_address like ${`%${value}%`}`
+          : sql`ip_address = ${value}`;
+    return sql<SqlBool>`${sql.ref("id")} in (select port_id from ip_allocations where ${column})`;
+  });
+  return selectPage<PortRow>(db, "ports", query, scope, conditions);
+}
+
+export async function insertPort(db: Db, row: PortRow): Promise<void> {
+  await db.insertInto("ports").values(row).execute();
+}
+
+export async function updatePortRow(db: Db, id: string, changes: Partial<PortRow>): Promise<void> {
+  await db.updateTable("ports").set(changes).where("id", "=", id).execute();
+}
+
+export async function deletePortRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom("ip_allocations").where("port_id", "=", id).execute();
+  await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();
+  await db.deleteFrom("ports").where("id", "=", id).execute();
+}
+
+export async function macInUse(db: Db, networkId: string, mac: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("ports")
+    .select("id")
+    .where("network_id", "=", networkId)
+    .where("mac_address", "=", mac)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function portIdsOfNetwork(db: Db, networkId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("ports")
+    .select("id")
+    .where("network_id", "=", networkId)
+    .orderBy("id")
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Claims an address; false when it is taken (no error, so a PostgreSQL transaction survives). */
+export async function claimAddress(db: Db, allocation: AllocationRow): Promise<boolean> {
+  const row = await db
+    .insertInto("ip_allocations")
+    .values(allocation)
+    .onConflict((oc) => oc.columns(["subnet_id", "ip_address"]).doNothing())
+    .returning("ip_address")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function releaseAddress(db: Db, subnetId: string, ip: string): Promise<void> {
+  await db
+    .deleteFrom("ip_allocations")
+    .where("subnet_id", "=", subnetId)
+    .where("ip_address", "=", ip)
+    .execute();
+}
+
+export async function allocationsOf(
+  db: Db,
+  portIds: readonly string[],
+): Promise<Map<string, AllocationRow[]>> {
+  const byPort = new Map<string, AllocationRow[]>();
+  if (portIds.length === 0) return byPort;
+  const rows = await db
+    .selectFrom("ip_allocations")
+    .selectAll()
+    .where("port_id", "in", [...portIds])
+    .execute();
+  for (const row of rows) byPort.set(row.port_id, [...(byPort.get(row.port_id) ?? []), row]);
+  return byPort;
+}
