@@ -7,6 +7,7 @@ import { HTTPNotFound } from "./errors.ts";
 import { extensions, extensionView } from "./extensions.ts";
 import * as networks from "./networks.ts";
 import * as ports from "./ports.ts";
+import * as quotas from "./quotas.ts";
 import * as subnets from "./subnets.ts";
 import { baseUrl, registerCollection } from "./routes/wire.ts";
 import { networkAttributes } from "./schemas/network.ts";
@@ -33,6 +34,7 @@ export function networkService(deps: NetworkDeps) {
       const extension = extensions.find((e) => e.alias === (req.params as { alias: string }).alias);
       return extension ? { extension: extensionView(extension) } : send(reply, new HTTPNotFound());
     });
+    registerQuotaRoutes(app, deps);
     registerCollection(app, {
       member: "network",
       collection: "networks",
@@ -68,6 +70,31 @@ export function networkService(deps: NetworkDeps) {
       changeTags: (auth, id, change) => ports.changePortTags(deps, auth, id, change),
     });
   };
+}
+
+/** /v2.0/quotas [quotas, quota_details]. */
+function registerQuotaRoutes(app: FastifyInstance, deps: NetworkDeps): void {
+  const project = (req: FastifyRequest) => (req.params as { project: string }).project;
+  app.get("/v2.0/quotas", async (req) => ({ quotas: await quotas.listQuotas(deps, req.auth) }));
+  app.get("/v2.0/quotas/:project", async (req) => ({
+    quota: await quotas.getQuota(deps, req.auth, project(req)),
+  }));
+  app.get("/v2.0/quotas/:project/default", async (req) => ({
+    quota: await quotas.getDefaultQuota(req.auth, project(req)),
+  }));
+  app.get("/v2.0/quotas/:project/details", async (req) => ({
+    quota: await quotas.getQuotaDetails(deps, req.auth, project(req)),
+  }));
+  app.put("/v2.0/quotas/:project", async (req) => {
+    const body = (req.body as { quota?: unknown } | null)?.quota;
+    if (typeof body !== "object" || body === null || Array.isArray(body))
+      throw new HTTPBadRequest("Unable to find 'quota' in request body");
+    return { quota: await quotas.updateQuota(deps, req.auth, project(req), body as Record<string, unknown>) };
+  });
+  app.delete("/v2.0/quotas/:project", async (req, reply) => {
+    await quotas.resetQuota(deps, req.auth, project(req));
+    return reply.code(204).send();
+  });
 }
 
 function send(reply: FastifyReply, error: StratusError) {

@@ -23,6 +23,7 @@ import {
 } from "./errors.ts";
 import { ADMIN_ONLY_NETWORK_ATTRIBUTES, networkAttributes } from "./schemas/network.ts";
 import { allocateSegment } from "./segments.ts";
+import { enforceQuota } from "./quotas.ts";
 import * as store from "./store.ts";
 import { portIdsOfNetwork } from "./store-ports.ts";
 import { deleteSubnetRow, selectSubnetsOfNetwork, subnetIdsByNetwork } from "./store-subnets.ts";
@@ -119,6 +120,7 @@ async function insertNetwork(
   body: Record<string, unknown>,
   projectId: string,
 ): Promise<Network> {
+  await enforceQuota(tx, projectId, "network");
   const now = isoSeconds(deps.clock.now());
   const id = uuid();
   const segment = await allocateSegment(tx, deps.segments, id, {

@@ -17,6 +17,7 @@ export const networkPolicy: PolicyTable = {
   create_subnet: ownerMember,
   update_subnet: ownerMember,
   delete_subnet: ownerMember,
+  get_quota: anyOf(admin, projectReader),
   create_port: ownerMember,
   update_port: ownerMember,
   delete_port: ownerMember,

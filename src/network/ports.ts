@@ -21,6 +21,7 @@ import { MacAddressInUse, PortNotFound } from "./errors-ipam.ts";
 import { NetworkNotFound, PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
 import { allocateFixedIps, type FixedIp, type FixedIpRequest } from "./ipam.ts";
 import { ADMIN_ONLY_PORT_ATTRIBUTES, portAttributes } from "./schemas/port.ts";
+import { enforceQuota } from "./quotas.ts";
 import * as store from "./store.ts";
 import * as portStore from "./store-ports.ts";
 
@@ -110,6 +111,7 @@ async function insertPort(
       input.mac_address !== undefined ? "create_port:mac_address" : "create_port:fixed_ips:ip_address",
     );
   }
+  await enforceQuota(tx, projectId, "port");
   const id = uuid();
   const mac = await chooseMac(tx, networkId, body.mac_address as string | null);
   const now = isoSeconds(deps.clock.now());

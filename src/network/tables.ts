@@ -71,4 +71,5 @@ export interface NetworkTables {
     updated_at: string;
   };
   ip_allocations: { subnet_id: string; ip_address: string; port_id: string; network_id: string };
+  network_quotas: { project_id: string; resource: string; hard_limit: number };
 }

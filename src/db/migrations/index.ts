@@ -3,6 +3,7 @@ import * as events from "./0001-core-events.ts";
 import * as identity from "./0002-identity-core.ts";
 import * as network from "./0003-network-core.ts";
 import * as subnetsPorts from "./0004-network-subnets-ports.ts";
+import * as networkQuotas from "./0005-network-quotas.ts";
 
 /** Every migration, in order. Frozen once merged: change the schema with a new entry. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "0002-identity-core": identity,
   "0003-network-core": network,
   "0004-network-subnets-ports": subnetsPorts,
+  "0005-network-quotas": networkQuotas,
 };
