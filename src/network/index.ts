@@ -8,10 +8,12 @@ import { extensions, extensionView } from "./extensions.ts";
 import * as networks from "./networks.ts";
 import * as ports from "./ports.ts";
 import * as quotas from "./quotas.ts";
+import * as securityGroups from "./security-groups.ts";
 import * as subnets from "./subnets.ts";
 import { baseUrl, registerCollection } from "./routes/wire.ts";
 import { networkAttributes } from "./schemas/network.ts";
 import { portAttributes } from "./schemas/port.ts";
+import { securityGroupAttributes, securityGroupRuleAttributes } from "./schemas/security-group.ts";
 import { subnetAttributes } from "./schemas/subnet.ts";
 
 /** Neutron v2.0 under /networking: discovery, extensions, resources, Neutron's error body. */
@@ -23,10 +25,17 @@ export function networkService(deps: NetworkDeps) {
       versions: [{ id: "v2.0", status: "CURRENT", links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/` }] }],
     }));
     app.get("/v2.0/", async (req) => ({
-      resources: ["network", "subnet", "port"].map((name) => ({
+      resources: [
+        ["network", "networks"],
+        ["subnet", "subnets"],
+        ["port", "ports"],
+        ["security_group", "security-groups"],
+        ["security_group_rule", "security-group-rules"],
+        ["quota", "quotas"],
+      ].map(([name, collection]) => ({
         name,
-        collection: `${name}s`,
-        links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/${name}s` }],
+        collection,
+        links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/${collection}` }],
       })),
     }));
     app.get("/v2.0/extensions", async () => ({ extensions: extensions.map(extensionView) }));
@@ -56,6 +65,30 @@ export function networkService(deps: NetworkDeps) {
       update: (auth, id, input, ifMatch) => subnets.updateSubnet(deps, auth, id, input, ifMatch),
       remove: (auth, id) => subnets.deleteSubnet(deps, auth, id),
       changeTags: (auth, id, change) => subnets.changeSubnetTags(deps, auth, id, change),
+    });
+    registerCollection(app, {
+      member: "security_group",
+      collection: "security_groups",
+      path: "security-groups",
+      attributes: securityGroupAttributes,
+      create: (auth, inputs) => securityGroups.createSecurityGroups(deps, auth, inputs),
+      get: (auth, id) => securityGroups.getSecurityGroup(deps, auth, id),
+      list: (auth, query) => securityGroups.listSecurityGroups(deps, auth, query),
+      update: (auth, id, input, ifMatch) =>
+        securityGroups.updateSecurityGroup(deps, auth, id, input, ifMatch),
+      remove: (auth, id) => securityGroups.deleteSecurityGroup(deps, auth, id),
+      changeTags: (auth, id, change) => securityGroups.changeSecurityGroupTags(deps, auth, id, change),
+    });
+    registerCollection(app, {
+      member: "security_group_rule",
+      collection: "security_group_rules",
+      path: "security-group-rules",
+      attributes: securityGroupRuleAttributes,
+      create: (auth, inputs) => securityGroups.createRules(deps, auth, inputs),
+      get: (auth, id) => securityGroups.getRule(deps, auth, id),
+      list: (auth, query) => securityGroups.listRules(deps, auth, query),
+      remove: (auth, id) => securityGroups.deleteRule(deps, auth, id),
+      changeTags: () => Promise.reject(new HTTPBadRequest("Tags are not supported on security group rules")),
     });
     registerCollection(app, {
       member: "port",

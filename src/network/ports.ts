@@ -22,6 +22,8 @@ import { NetworkNotFound, PolicyNotAuthorized, RevisionNumberConstraintFailed } 
 import { allocateFixedIps, type FixedIp, type FixedIpRequest } from "./ipam.ts";
 import { ADMIN_ONLY_PORT_ATTRIBUTES, portAttributes } from "./schemas/port.ts";
 import { enforceQuota } from "./quotas.ts";
+import { checkPortGroups, ensureDefaultGroup } from "./security-groups.ts";
+import { PortSecurityAndIPRequiredForSecurityGroups } from "./errors-security.ts";
 import * as store from "./store.ts";
 import * as portStore from "./store-ports.ts";
 
@@ -128,7 +130,7 @@ async function insertPort(
     device_owner: body.device_owner as string,
     port_security_enabled:
       ((body.port_security_enabled as boolean | null) ?? network.port_security_enabled === 1) ? 1 : 0,
-    security_groups: JSON.stringify(body.security_groups ?? []),
+    security_groups: JSON.stringify(await portGroups(deps, tx, caller, projectId, input, body, network)),
     allowed_address_pairs: JSON.stringify(addressPairs(body.allowed_address_pairs, mac)),
     extra_dhcp_opts: JSON.stringify(body.extra_dhcp_opts ?? []),
     binding_host_id: body["binding:host_id"] as string,
@@ -332,6 +334,29 @@ function refuseAdminOnly(
   if (isAdmin(caller)) return;
   const attribute = ADMIN_ONLY_PORT_ATTRIBUTES.find((name) => Object.hasOwn(input, name));
   if (attribute !== undefined) throw new PolicyNotAuthorized(`${action}_port:${attribute}`);
+}
+
+/**
+ * The port's security groups: the project's default group unless the request names some; none
+ * when port security is off (and naming any then is an error, as in Neutron).
+ */
+async function portGroups(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  caller: AuthContext,
+  projectId: string,
+  input: Record<string, unknown>,
+  body: Record<string, unknown>,
+  network: store.NetworkRow,
+): Promise<string[]> {
+  const secured = (body.port_security_enabled as boolean | null) ?? network.port_security_enabled === 1;
+  const named = body.security_groups as string[];
+  if (!secured) {
+    if (named.length > 0) throw new PortSecurityAndIPRequiredForSecurityGroups();
+    return [];
+  }
+  if (Object.hasOwn(input, "security_groups")) return checkPortGroups(tx, caller, named);
+  return [await ensureDefaultGroup(deps, tx, projectId)];
 }
 
 /** A MAC from OpenStack's fa:16:3e prefix, or the requested one if free on the network. */

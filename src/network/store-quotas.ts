@@ -27,7 +27,13 @@ export async function deleteLimits(db: Db, projectId: string): Promise<void> {
 }
 
 /** Tables whose rows count against a quota, by resource name. */
-export const COUNTED = { network: "networks", subnet: "subnets", port: "ports" } as const;
+export const COUNTED = {
+  network: "networks",
+  subnet: "subnets",
+  port: "ports",
+  security_group: "security_groups",
+  security_group_rule: "security_group_rules",
+} as const;
 export type CountedResource = keyof typeof COUNTED;
 
 export async function countOwned(db: Db, resource: CountedResource, projectId: string): Promise<number> {

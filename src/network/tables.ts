@@ -72,4 +72,31 @@ export interface NetworkTables {
   };
   ip_allocations: { subnet_id: string; ip_address: string; port_id: string; network_id: string };
   network_quotas: { project_id: string; resource: string; hard_limit: number };
+  security_groups: {
+    id: string;
+    project_id: string;
+    name: string;
+    description: string;
+    stateful: number;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  default_security_groups: { project_id: string; security_group_id: string };
+  security_group_rules: {
+    id: string;
+    project_id: string;
+    security_group_id: string;
+    direction: string;
+    ethertype: string;
+    protocol: string | null;
+    port_range_min: number | null;
+    port_range_max: number | null;
+    remote_ip_prefix: string | null;
+    remote_group_id: string | null;
+    description: string | null;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
 }

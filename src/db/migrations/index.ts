@@ -4,6 +4,7 @@ import * as identity from "./0002-identity-core.ts";
 import * as network from "./0003-network-core.ts";
 import * as subnetsPorts from "./0004-network-subnets-ports.ts";
 import * as networkQuotas from "./0005-network-quotas.ts";
+import * as securityGroups from "./0006-network-security-groups.ts";
 
 /** Every migration, in order. Frozen once merged: change the schema with a new entry. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "0003-network-core": network,
   "0004-network-subnets-ports": subnetsPorts,
   "0005-network-quotas": networkQuotas,
+  "0006-network-security-groups": securityGroups,
 };

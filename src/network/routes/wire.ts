@@ -8,19 +8,23 @@ import { TagNotFound } from "../errors.ts";
 /** One Neutron collection's routes, derived from its attribute map and five domain functions. */
 export interface CollectionSpec<Item extends { id: string; tags: string[] }> {
   member: string;
+  /** The body key of a list ("security_groups"). */
   collection: string;
+  /** The URL segment when it differs from the key ("security-groups"). */
+  path?: string;
   attributes: AttributeMap;
   /** Filters beyond the attribute map's that the collection understands (e.g. `fixed_ips`). */
   extraFilters?: readonly string[];
   create(auth: AuthContext | null, inputs: Array<Record<string, unknown>>): Promise<Item[]>;
   get(auth: AuthContext | null, id: string): Promise<Item>;
   list(auth: AuthContext | null, query: ListQuery): Promise<Item[]>;
-  update(
+  /** Absent for resources that cannot be changed once made (security group rules). */
+  update?: (
     auth: AuthContext | null,
     id: string,
     input: Record<string, unknown>,
     ifMatch: number | undefined,
-  ): Promise<Item>;
+  ) => Promise<Item>;
   remove(auth: AuthContext | null, id: string): Promise<void>;
   changeTags(auth: AuthContext | null, id: string, change: (tags: string[]) => string[]): Promise<string[]>;
 }
@@ -36,7 +40,7 @@ export function registerCollection<Item extends { id: string; tags: string[] }>(
   spec: CollectionSpec<Item>,
 ): void {
   const { member, collection } = spec;
-  const base = `/v2.0/${collection}`;
+  const base = `/v2.0/${spec.path ?? collection}`;
   const fieldsOf = (request: FastifyRequest) =>
     parseListQuery(spec.attributes, {
       fields: (request.query as QueryParams).fields,
@@ -70,11 +74,14 @@ export function registerCollection<Item extends { id: string; tags: string[] }>(
     const [created] = await spec.create(request.auth, [objectBody(body?.[member], member)]);
     return reply.code(201).send({ [member]: created });
   });
-  app.put(`${base}/:id`, async (request) => {
-    const body = request.body as Record<string, unknown> | null;
-    const input = objectBody(body?.[member], member);
-    return { [member]: await spec.update(request.auth, params(request).id ?? "", input, ifMatch(request)) };
-  });
+  const update = spec.update;
+  if (update) {
+    app.put(`${base}/:id`, async (request) => {
+      const body = request.body as Record<string, unknown> | null;
+      const input = objectBody(body?.[member], member);
+      return { [member]: await update(request.auth, params(request).id ?? "", input, ifMatch(request)) };
+    });
+  }
   app.delete(`${base}/:id`, async (request, reply) => {
     await spec.remove(request.auth, params(request).id ?? "");
     return reply.code(204).send();

@@ -1,0 +1,417 @@
+import type { AuthContext } from "../http/auth.ts";
+import { parseBody } from "../lib/attributes.ts";
+import { uuid } from "../lib/ids.ts";
+import { formatCidr, parseCidrLoose } from "../lib/ip.ts";
+import type { ListQuery } from "../lib/list-query.ts";
+import { isoSeconds } from "../lib/time.ts";
+import {
+  authorize,
+  emit,
+  isAdmin,
+  owningProject,
+  reader,
+  requireAuth,
+  write,
+  type NetworkDeps,
+  type NetworkTx,
+} from "./deps.ts";
+import {
+  SecurityGroupCannotRemoveDefault,
+  SecurityGroupCannotUpdateDefault,
+  SecurityGroupInUse,
+  SecurityGroupNotFound,
+  SecurityGroupRuleExists,
+  SecurityGroupRuleNotFound,
+} from "./errors-security.ts";
+import { RevisionNumberConstraintFailed } from "./errors.ts";
+import { enforceQuota } from "./quotas.ts";
+import { checkRule, type RuleInput } from "./rules.ts";
+import { securityGroupAttributes, securityGroupRuleAttributes } from "./schemas/security-group.ts";
+import * as store from "./store.ts";
+import * as sgStore from "./store-security.ts";
+
+export type SecurityGroup = ReturnType<typeof groupView>;
+export type SecurityGroupRule = ReturnType<typeof ruleView>;
+
+export function ruleView(row: sgStore.RuleRow, tags: readonly string[] = []) {
+  const cidr = row.remote_ip_prefix === null ? undefined : parseCidrLoose(row.remote_ip_prefix);
+  return {
+    id: row.id,
+    tenant_id: row.project_id,
+    project_id: row.project_id,
+    security_group_id: row.security_group_id,
+    ethertype: row.ethertype,
+    direction: row.direction,
+    protocol: row.protocol,
+    port_range_min: row.port_range_min,
+    port_range_max: row.port_range_max,
+    remote_ip_prefix: row.remote_ip_prefix,
+    remote_address_group_id: null,
+    normalized_cidr: cidr ? formatCidr(cidr) : null,
+    remote_group_id: row.remote_group_id,
+    description: row.description,
+    tags: [...tags],
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    revision_number: row.revision_number,
+  };
+}
+
+export function groupView(
+  row: sgStore.SecurityGroupRow,
+  rules: readonly sgStore.RuleRow[],
+  tags: readonly string[],
+) {
+  return {
+    id: row.id,
+    name: row.name,
+    stateful: row.stateful === 1,
+    tenant_id: row.project_id,
+    project_id: row.project_id,
+    description: row.description,
+    shared: false,
+    security_group_rules: rules.map((rule) => ruleView(rule)),
+    tags: [...tags],
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    revision_number: row.revision_number,
+  };
+}
+
+/**
+ * The project's default group, made on first need with Neutron's rules: all egress, and ingress
+ * from members of the same group. A race to make it is settled by the default-group table's key.
+ */
+export async function ensureDefaultGroup(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  projectId: string,
+): Promise<string> {
+  const existing = await sgStore.defaultGroupOf(tx.db, projectId);
+  if (existing !== undefined) return existing;
+  const id = uuid();
+  const now = isoSeconds(deps.clock.now());
+  await sgStore.insertGroup(tx.db, {
+    id,
+    project_id: projectId,
+    name: "default",
+    description: "Default security group",
+    stateful: 1,
+    revision_number: 1,
+    created_at: now,
+    updated_at: now,
+  });
+  for (const direction of ["ingress", "egress"]) {
+    for (const ethertype of ["IPv4", "IPv6"]) {
+      await sgStore.insertRule(tx.db, {
+        ...blankRule(id, projectId, now),
+        direction,
+        ethertype,
+        remote_group_id: direction === "ingress" ? id : null,
+      });
+    }
+  }
+  if (await sgStore.claimDefaultGroup(tx.db, projectId, id)) return id;
+  await sgStore.deleteGroupRow(tx.db, id);
+  return (await sgStore.defaultGroupOf(tx.db, projectId)) ?? id;
+}
+
+function blankRule(groupId: string, projectId: string, now: string): sgStore.RuleRow {
+  return {
+    id: uuid(),
+    project_id: projectId,
+    security_group_id: groupId,
+    direction: "egress",
+    ethertype: "IPv4",
+    protocol: null,
+    port_range_min: null,
+    port_range_max: null,
+    remote_ip_prefix: null,
+    remote_group_id: null,
+    description: null,
+    revision_number: 0,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+export async function createSecurityGroups(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  inputs: ReadonlyArray<Record<string, unknown>>,
+): Promise<SecurityGroup[]> {
+  const caller = requireAuth(auth);
+  const requests = inputs.map((input) => ({
+    body: parseBody(securityGroupAttributes, input, "create"),
+    projectId: owningProject(caller, input, "security_group"),
+  }));
+  return write(deps, async (tx) => {
+    const created: SecurityGroup[] = [];
+    for (const { body, projectId } of requests) {
+      authorize(caller, "create_security_group", { project_id: projectId });
+      await ensureDefaultGroup(deps, tx, projectId);
+      await enforceQuota(tx, projectId, "security_group");
+      const now = isoSeconds(deps.clock.now());
+      const row: sgStore.SecurityGroupRow = {
+        id: uuid(),
+        project_id: projectId,
+        name: body.name as string,
+        description: body.description as string,
+        stateful: body.stateful ? 1 : 0,
+        revision_number: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await sgStore.insertGroup(tx.db, row);
+      // A new group lets everything out, as in Neutron.
+      const rules = ["IPv4", "IPv6"].map((ethertype) => ({
+        ...blankRule(row.id, projectId, now),
+        ethertype,
+      }));
+      for (const rule of rules) await sgStore.insertRule(tx.db, rule);
+      const group = groupView(row, rules, []);
+      await emit(deps, tx, "security_group", "create", group);
+      created.push(group);
+    }
+    return created;
+  });
+}
+
+export async function getSecurityGroup(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  id: string,
+): Promise<SecurityGroup> {
+  const caller = requireAuth(auth);
+  const db = reader(deps);
+  const row = await visibleGroup(db, caller, id);
+  return groupView(
+    row,
+    (await sgStore.rulesOf(db, [id])).get(id) ?? [],
+    (await store.selectTags(db, [id])).get(id) ?? [],
+  );
+}
+
+export async function listSecurityGroups(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  query: ListQuery,
+): Promise<SecurityGroup[]> {
+  const caller = requireAuth(auth);
+  if (caller.project_id !== null) {
+    const projectId = caller.project_id;
+    await write(deps, (tx) => ensureDefaultGroup(deps, tx, projectId));
+  }
+  const db = reader(deps);
+  const rows = await sgStore.selectGroups(db, query, { all: isAdmin(caller), project_id: caller.project_id });
+  const ids = rows.map((row) => row.id);
+  const [rules, tags] = [await sgStore.rulesOf(db, ids), await store.selectTags(db, ids)];
+  return rows.map((row) => groupView(row, rules.get(row.id) ?? [], tags.get(row.id) ?? []));
+}
+
+export async function updateSecurityGroup(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  id: string,
+  input: Record<string, unknown>,
+  ifMatch: number | undefined,
+): Promise<SecurityGroup> {
+  const caller = requireAuth(auth);
+  const body = parseBody(securityGroupAttributes, input, "update");
+  return write(deps, async (tx) => {
+    const row = await visibleGroup(tx.db, caller, id);
+    authorize(caller, "update_security_group", { project_id: row.project_id });
+    if (ifMatch !== undefined && ifMatch !== row.revision_number)
+      throw new RevisionNumberConstraintFailed(ifMatch, row.revision_number);
+    if (
+      body.name !== undefined &&
+      body.name !== "default" &&
+      (await sgStore.defaultGroupOf(tx.db, row.project_id)) === id
+    ) {
+      throw new SecurityGroupCannotUpdateDefault();
+    }
+    const changes: Partial<sgStore.SecurityGroupRow> = {
+      ...(body.name !== undefined ? { name: body.name as string } : {}),
+      ...(body.description !== undefined ? { description: body.description as string } : {}),
+      ...(body.stateful !== undefined ? { stateful: body.stateful ? 1 : 0 } : {}),
+    };
+    return bumpGroup(deps, tx, { ...row, ...changes }, changes);
+  });
+}
+
+export async function deleteSecurityGroup(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  id: string,
+): Promise<void> {
+  const caller = requireAuth(auth);
+  await write(deps, async (tx) => {
+    const row = await visibleGroup(tx.db, caller, id);
+    authorize(caller, "delete_security_group", { project_id: row.project_id });
+    if (!isAdmin(caller) && (await sgStore.defaultGroupOf(tx.db, row.project_id)) === id)
+      throw new SecurityGroupCannotRemoveDefault();
+    if (await sgStore.groupInUse(tx.db, id)) throw new SecurityGroupInUse(id);
+    await sgStore.deleteGroupRow(tx.db, id);
+    await emit(deps, tx, "security_group", "delete", groupView(row, [], []));
+  });
+}
+
+export async function changeSecurityGroupTags(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  id: string,
+  change: (tags: string[]) => string[],
+): Promise<string[]> {
+  const caller = requireAuth(auth);
+  return write(deps, async (tx) => {
+    const row = await visibleGroup(tx.db, caller, id);
+    authorize(caller, "update_security_group", { project_id: row.project_id });
+    const next = [...new Set(change((await store.selectTags(tx.db, [id])).get(id) ?? []))].sort();
+    await store.replaceTags(tx.db, id, next);
+    await bumpGroup(deps, tx, row, {});
+    return next;
+  });
+}
+
+export async function createRules(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  inputs: ReadonlyArray<Record<string, unknown>>,
+): Promise<SecurityGroupRule[]> {
+  const caller = requireAuth(auth);
+  const bodies = inputs.map(
+    (input) =>
+      parseBody(securityGroupRuleAttributes, input, "create") as unknown as RuleInput & {
+        description: string | null;
+      },
+  );
+  return write(deps, async (tx) => {
+    const created: SecurityGroupRule[] = [];
+    for (const body of bodies) {
+      const group = await visibleGroup(tx.db, caller, body.security_group_id);
+      authorize(caller, "create_security_group_rule", { project_id: group.project_id });
+      if (body.remote_group_id !== null) await visibleGroup(tx.db, caller, body.remote_group_id);
+      const rule = checkRule(body);
+      const existing = ((await sgStore.rulesOf(tx.db, [group.id])).get(group.id) ?? []).find((r) =>
+        sameRule(r, rule),
+      );
+      if (existing) throw new SecurityGroupRuleExists(existing.id);
+      await enforceQuota(tx, group.project_id, "security_group_rule");
+      const now = isoSeconds(deps.clock.now());
+      const row: sgStore.RuleRow = {
+        ...blankRule(group.id, group.project_id, now),
+        ...rule,
+        description: body.description,
+      };
+      await sgStore.insertRule(tx.db, row);
+      await bumpGroup(deps, tx, group, {});
+      const view = ruleView(row);
+      await emit(deps, tx, "security_group_rule", "create", view);
+      created.push(view);
+    }
+    return created;
+  });
+}
+
+export async function getRule(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  id: string,
+): Promise<SecurityGroupRule> {
+  const caller = requireAuth(auth);
+  const db = reader(deps);
+  const row = await sgStore.selectRule(db, id);
+  if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
+    throw new SecurityGroupRuleNotFound(id);
+  return ruleView(row, (await store.selectTags(db, [id])).get(id) ?? []);
+}
+
+export async function listRules(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  query: ListQuery,
+): Promise<SecurityGroupRule[]> {
+  const caller = requireAuth(auth);
+  const db = reader(deps);
+  const rows = await sgStore.selectRules(db, query, { all: isAdmin(caller), project_id: caller.project_id });
+  const tags = await store.selectTags(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => ruleView(row, tags.get(row.id) ?? []));
+}
+
+export async function deleteRule(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<void> {
+  const caller = requireAuth(auth);
+  await write(deps, async (tx) => {
+    const row = await sgStore.selectRule(tx.db, id);
+    if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
+      throw new SecurityGroupRuleNotFound(id);
+    authorize(caller, "delete_security_group_rule", { project_id: row.project_id });
+    await sgStore.deleteRuleRow(tx.db, id);
+    const group = await sgStore.selectGroup(tx.db, row.security_group_id);
+    if (group) await bumpGroup(deps, tx, group, {});
+    await emit(deps, tx, "security_group_rule", "delete", ruleView(row));
+  });
+}
+
+/** The port's groups must exist and be the caller's (or the admin's); returns their ids. */
+export async function checkPortGroups(
+  tx: NetworkTx,
+  caller: AuthContext,
+  ids: readonly string[],
+): Promise<string[]> {
+  for (const id of ids) await visibleGroup(tx.db, caller, id);
+  return [...new Set(ids)];
+}
+
+async function visibleGroup(
+  db: NetworkTx["db"],
+  caller: AuthContext,
+  id: string,
+): Promise<sgStore.SecurityGroupRow> {
+  const row = await sgStore.selectGroup(db, id);
+  if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
+    throw new SecurityGroupNotFound(id);
+  return row;
+}
+
+function sameRule(row: sgStore.RuleRow, rule: ReturnType<typeof checkRule>): boolean {
+  const normal = (prefix: string | null) =>
+    prefix === null ? null : formatCidr(parseCidrLoose(prefix) ?? { version: 4, network: 0n, prefix: 0 });
+  return (
+    row.direction === rule.direction &&
+    row.ethertype === rule.ethertype &&
+    row.protocol === rule.protocol &&
+    row.port_range_min === rule.port_range_min &&
+    row.port_range_max === rule.port_range_max &&
+    normal(row.remote_ip_prefix) === normal(rule.remote_ip_prefix) &&
+    row.remote_group_id === rule.remote_group_id
+  );
+}
+
+async function bumpGroup(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  row: sgStore.SecurityGroupRow,
+  changes: Partial<sgStore.SecurityGroupRow>,
+): Promise<SecurityGroup> {
+  const bumped = {
+    ...row,
+    ...changes,
+    revision_number: row.revision_number + 1,
+    updated_at: isoSeconds(deps.clock.now()),
+  };
+  await sgStore.updateGroupRow(tx.db, row.id, {
+    ...changes,
+    revision_number: bumped.revision_number,
+    updated_at: bumped.updated_at,
+  });
+  const group = groupView(
+    bumped,
+    (await sgStore.rulesOf(tx.db, [row.id])).get(row.id) ?? [],
+    (await store.selectTags(tx.db, [row.id])).get(row.id) ?? [],
+  );
+  await emit(deps, tx, "security_group", "update", group);
+  return group;
+}
