@@ -139,12 +139,19 @@ function parseCidrText(text: string, loose: boolean): Cidr | undefined {
   return { version: address.version, network, prefix };
 }
 
-/** Strict subnet CIDR: Neutron refuses a subnet cidr with host bits set ("10.0.0.1/24"). */
+/**
+ * Strict CIDR: no host bits, a prefix always given. Neutron's host_routes destinations must be like
+ * this ("10.0.0.1/24" is refused with "10.0.0.0/24 is recommended"); a subnet's own cidr is loose.
+ */
 export function parseCidr(text: string): Cidr | undefined {
   return parseCidrText(text, false);
 }
 
-/** Lenient CIDR for address pairs and remote_ip_prefix: host bits are cleared, a bare address is a host route. */
+/**
+ * Lenient CIDR (netaddr.IPNetwork): host bits are cleared and a bare address is a host route. Neutron
+ * reads a subnet's cidr so ("10.1.0.5/24" is stored as 10.1.0.0/24), as well as address pairs and
+ * remote_ip_prefix.
+ */
 export function parseCidrLoose(text: string): Cidr | undefined {
   return parseCidrText(text, true);
 }

@@ -36,13 +36,20 @@ export class OutOfBoundsAllocationPool extends BadRequest {
 
 export class OverlappingAllocationPools extends Conflict {
   constructor(a: string, b: string, cidr: string) {
-    super(`Found overlapping allocation pools: ${a} and ${b} for subnet ${cidr}.`);
+    super(`Found overlapping allocation pools: ${a} ${b} for subnet ${cidr}.`);
   }
 }
 
 export class InvalidAllocationPool extends BadRequest {
   constructor(pool: string) {
     super(`The allocation pool ${pool} is not valid.`);
+  }
+}
+
+/** A gateway IPAM cannot hand out, such as a /31's default gateway, its broadcast address. */
+export class IpamValueInvalid extends Conflict {
+  constructor(gateway: string, cidr: string) {
+    super(`Gateway IP ${gateway} cannot be allocated in CIDR ${cidr}`);
   }
 }
 
