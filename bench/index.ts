@@ -2,6 +2,7 @@ import { arch, availableParallelism, loadavg, platform } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "./http.ts";
 import { ADMIN_PASSWORD, benchIssue, benchValidation, issueToken, validateToken } from "./identity.ts";
+import { portBenchmarks } from "./network.ts";
 import { summary, table, type Row } from "./report.ts";
 import { bareNodeMs, memoryKb, startServer, stopAll, type Server } from "./server.ts";
 import { max, median, min, percentile } from "./stats.ts";
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
     const token = await idleMemory(rows, server, client);
     await validation(rows, client, token);
     await issue(rows, client);
+    await portBenchmarks(rows, server, client, progress);
     const after = memoryKb(server.pid);
     if (after !== null)
       rows.push({

@@ -1,11 +1,12 @@
-export type Unit = "ms" | "MB" | "%";
+/** "/s" is a rate: its goal is a floor, where every other unit's goal is a ceiling. */
+export type Unit = "ms" | "MB" | "%" | "/s";
 
 export interface Row {
   name: string;
   /** null when the figure could not be measured on this platform. */
   value: number | null;
   unit: Unit;
-  /** The figure must stay below this; null for figures reported for information only. */
+  /** The figure must stay below this (reach at least this, for a rate); null for information only. */
   goal: number | null;
   note: string;
 }
@@ -15,13 +16,15 @@ export type Status = "ok" | "MISS" | "info" | "n/a";
 export function status(row: Row): Status {
   if (row.value === null || Number.isNaN(row.value)) return "n/a";
   if (row.goal === null) return "info";
-  return row.value < row.goal ? "ok" : "MISS";
+  const met = row.unit === "/s" ? row.value >= row.goal : row.value < row.goal;
+  return met ? "ok" : "MISS";
 }
 
 /** A figure with a sensible number of digits for its size. */
 export function format(value: number, unit: Unit): string {
   if (unit === "%") return `${value.toFixed(0)} %`;
   if (unit === "MB") return `${value.toFixed(1)} MB`;
+  if (unit === "/s") return `${value.toFixed(0)} /s`;
   const digits = value < 10 ? 2 : value < 100 ? 1 : 0;
   return `${value.toFixed(digits)} ms`;
 }
@@ -31,7 +34,7 @@ export function table(rows: readonly Row[]): string {
   const cells = rows.map((row) => [
     row.name,
     row.value === null ? "-" : format(row.value, row.unit),
-    row.goal === null ? "-" : `goal < ${row.goal} ${row.unit}`,
+    row.goal === null ? "-" : `goal ${row.unit === "/s" ? ">=" : "<"} ${row.goal} ${row.unit}`,
     status(row),
     row.note,
   ]);

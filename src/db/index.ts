@@ -2,7 +2,13 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import type pg from "pg";
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as SqliteDatabaseLike,
+  type Transaction,
+} from "kysely";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -53,7 +59,29 @@ function openSqlite(url: string): Kysely<unknown> {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("synchronous = NORMAL");
-  return new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<unknown>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every statement anew, which costs more than running it; our SQL texts repeat,
+ * so the prepared statements are kept (bounded: long IN lists make one-off texts).
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabaseLike {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare: (text) => {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        statement = sqlite.prepare(text);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /** Loaded only when a PostgreSQL URL is given, so the embedded default starts without it. */
