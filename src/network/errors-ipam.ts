@@ -71,6 +71,14 @@ export class InvalidIpForSubnet extends BadRequest {
   }
 }
 
+export class AllocationOnAutoAddressSubnet extends BadRequest {
+  constructor(ip: string, subnetId: string) {
+    super(
+      `IPv6 address ${ip} cannot be directly assigned to a port on subnet ${subnetId} as the subnet is configured for automatic addresses`,
+    );
+  }
+}
+
 export class InvalidIpForNetwork extends BadRequest {
   constructor(ip: string) {
     super(`IP address ${ip} is not a valid IP for any of the subnets on the specified network.`);

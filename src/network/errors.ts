@@ -15,8 +15,8 @@ export class NetworkNotFound extends NotFound {
 }
 
 export class TagNotFound extends NotFound {
-  constructor(resource: string, id: string, tag: string) {
-    super(`Tag ${tag} could not be found for ${resource} ${id}.`);
+  constructor(tag: string) {
+    super(`Tag ${tag} could not be found.`);
   }
 }
 
@@ -51,10 +51,26 @@ export class NoNetworkAvailable extends ServiceUnavailable {
   }
 }
 
+/**
+ * `rule` is an action ("update_network") or an action's attribute rule
+ * ("create_network:provider:network_type"). Neutron names the check that failed: the action alone
+ * ("rule:update_network is disallowed by policy"), or the action and the attribute rule it is
+ * checked with, nested per level for the sub-attributes of fixed_ips.
+ */
 export class PolicyNotAuthorized extends Forbidden {
-  constructor(action: string) {
-    super(`(rule:${action}) is disallowed by policy`);
+  constructor(rule: string) {
+    super(`${policyCheck(rule)} is disallowed by policy`);
   }
+}
+
+function policyCheck(rule: string): string {
+  const colon = rule.indexOf(":");
+  if (colon < 0) return `rule:${rule}`;
+  const action = rule.slice(0, colon);
+  const attribute = rule.slice(colon + 1);
+  if (attribute.startsWith("fixed_ips:"))
+    return `(rule:${action} and (rule:${action}:fixed_ips and (rule:${rule})))`;
+  return `(rule:${action} and rule:${rule})`;
 }
 
 export class RevisionNumberConstraintFailed extends PreconditionFailed {

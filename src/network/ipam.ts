@@ -14,6 +14,7 @@ import {
 } from "../lib/ip.ts";
 import type { NetworkTx } from "./deps.ts";
 import {
+  AllocationOnAutoAddressSubnet,
   IpAddressAlreadyAllocated,
   IpAddressGenerationFailure,
   InvalidIpForNetwork,
@@ -36,10 +37,22 @@ export interface FixedIp {
 
 const RANDOM_TRIES = 16;
 
+/** neutron-lib's ROUTER_INTERFACE_OWNERS and ROUTER_INTERFACE_OWNERS_SNAT. */
+const ROUTER_INTERFACE_OWNERS = [
+  "network:router_interface",
+  "network:router_interface_distributed",
+  "network:ha_router_replicated_interface",
+];
+const ROUTER_INTERFACE_OWNERS_SNAT = [...ROUTER_INTERFACE_OWNERS, "network:router_centralized_snat"];
+
 /**
  * Allocates the port's addresses in the caller's transaction. Every claim is an insert under the
  * (subnet, address) primary key, so two concurrent ports can never get the same address: the
  * loser of a race simply tries the next candidate.
+ *
+ * As in Neutron, a port that is not a router interface gets its EUI-64 address on every SLAAC or
+ * DHCPv6-stateless subnet of the network whatever fixed_ips asks for, and may not name an address
+ * of its own there. `handled` are the subnets the port already has an address on (an update).
  */
 export async function allocateFixedIps(
   tx: NetworkTx,
@@ -47,6 +60,8 @@ export async function allocateFixedIps(
   portId: string,
   mac: string,
   requests: readonly FixedIpRequest[] | null,
+  deviceOwner = "",
+  handled: readonly string[] = [],
 ): Promise<FixedIp[]> {
   const subnets = await selectSubnetsOfNetwork(tx.db, networkId);
   const claim = async (subnet: SubnetRow, address: Address) =>
@@ -56,10 +71,16 @@ export async function allocateFixedIps(
       port_id: portId,
       network_id: networkId,
     });
+  const routerPort = ROUTER_INTERFACE_OWNERS_SNAT.includes(deviceOwner);
   const out: FixedIp[] = [];
   for (const request of requests ?? defaultRequests(subnets)) {
     const subnet = pickSubnet(subnets, networkId, request);
     const cidr = cidrOf(subnet);
+    if (isAutoAddressed(subnet)) {
+      if (request.ip_address !== undefined && !ROUTER_INTERFACE_OWNERS.includes(deviceOwner))
+        throw new AllocationOnAutoAddressSubnet(request.ip_address, subnet.id);
+      if (!routerPort) continue; // the EUI-64 address is added below
+    }
     if (request.ip_address !== undefined) {
       const address = parseIp(request.ip_address);
       if (address === undefined || !cidrContains(cidr, address) || isReservedV4(cidr, address)) {
@@ -77,18 +98,33 @@ export async function allocateFixedIps(
       out.push({ subnet_id: subnet.id, ip_address: formatIp(address) });
     }
   }
+  if (!routerPort) {
+    for (const subnet of subnets.filter(isAutoAddressed)) {
+      if (handled.includes(subnet.id)) continue;
+      const address = eui64Address(cidrOf(subnet), mac);
+      if (!(await claim(subnet, address))) throw new IpAddressAlreadyAllocated(formatIp(address), subnet.id);
+      out.push({ subnet_id: subnet.id, ip_address: formatIp(address) });
+    }
+  }
   return out;
 }
 
-/** Neutron's default: one IPv4 address, one stateful IPv6 address, and every SLAAC subnet. */
+/** Neutron's default: one IPv4 address and one stateful IPv6 address (SLAAC ones come anyway). */
 function defaultRequests(subnets: readonly SubnetRow[]): FixedIpRequest[] {
   const v4 = subnets.find((s) => s.ip_version === 4);
   const v6Stateful = subnets.find((s) => s.ip_version === 6 && !isAutoAddressed(s));
-  return [
-    ...(v4 ? [{ subnet_id: v4.id }] : []),
-    ...(v6Stateful ? [{ subnet_id: v6Stateful.id }] : []),
-    ...subnets.filter(isAutoAddressed).map((s) => ({ subnet_id: s.id })),
-  ];
+  return [...(v4 ? [{ subnet_id: v4.id }] : []), ...(v6Stateful ? [{ subnet_id: v6Stateful.id }] : [])];
+}
+
+/** The subnets on which a port with this device_owner keeps an automatic (EUI-64) address. */
+export async function autoAddressSubnets(
+  tx: NetworkTx,
+  networkId: string,
+  deviceOwner: string,
+): Promise<Set<string>> {
+  if (ROUTER_INTERFACE_OWNERS_SNAT.includes(deviceOwner)) return new Set();
+  const subnets = await selectSubnetsOfNetwork(tx.db, networkId);
+  return new Set(subnets.filter(isAutoAddressed).map((s) => s.id));
 }
 
 function isAutoAddressed(subnet: SubnetRow): boolean {

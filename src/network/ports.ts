@@ -19,7 +19,7 @@ import {
 } from "./deps.ts";
 import { MacAddressInUse, PortNotFound } from "./errors-ipam.ts";
 import { NetworkNotFound, PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
-import { allocateFixedIps, type FixedIp, type FixedIpRequest } from "./ipam.ts";
+import { allocateFixedIps, autoAddressSubnets, type FixedIp, type FixedIpRequest } from "./ipam.ts";
 import { ADMIN_ONLY_PORT_ATTRIBUTES, portAttributes } from "./schemas/port.ts";
 import { enforceQuota } from "./quotas.ts";
 import { checkPortGroups, ensureDefaultGroup } from "./security-groups.ts";
@@ -141,7 +141,7 @@ async function insertPort(
     updated_at: now,
   };
   await insertRow(tx, row);
-  const fixedIps = await allocateFixedIps(tx, networkId, id, mac, requested);
+  const fixedIps = await allocateFixedIps(tx, networkId, id, mac, requested, row.device_owner);
   const port = portView(row, fixedIps, []);
   await emit(deps, tx, "port", "create", port);
   return port;
@@ -197,7 +197,10 @@ export async function updatePort(
     ) {
       throw new MacAddressInUse(mac, row.network_id);
     }
-    if (body.fixed_ips !== undefined) await reallocate(tx, row, body.fixed_ips as FixedIpRequest[] | null);
+    if (body.fixed_ips !== undefined) {
+      const owner = (body.device_owner as string | undefined) ?? row.device_owner;
+      await reallocate(tx, row, body.fixed_ips as FixedIpRequest[] | null, owner);
+    }
     const changes: Partial<portStore.PortRow> = {
       ...pick(body, "name", "description", "device_id", "device_owner"),
       ...(mac !== undefined ? { mac_address: mac } : {}),
@@ -260,23 +263,38 @@ export async function changePortTags(
   });
 }
 
-/** New fixed_ips: keep what is asked again, release the rest, claim what is new. */
+/**
+ * New fixed_ips: keep what is asked again, release the rest, claim what is new. Automatic (SLAAC)
+ * addresses are kept whatever is asked, as in Neutron, and a SLAAC subnet the port has no address
+ * on yet gives it one.
+ */
 async function reallocate(
   tx: NetworkTx,
   row: portStore.PortRow,
   requests: FixedIpRequest[] | null,
+  deviceOwner: string,
 ): Promise<void> {
   const current = (await portStore.allocationsOf(tx.db, [row.id])).get(row.id) ?? [];
-  const kept = current.filter((ip) =>
-    (requests ?? []).some(
-      (r) => r.ip_address === ip.ip_address && (r.subnet_id ?? ip.subnet_id) === ip.subnet_id,
-    ),
+  const auto = await autoAddressSubnets(tx, row.network_id, deviceOwner);
+  const kept = current.filter(
+    (ip) =>
+      auto.has(ip.subnet_id) ||
+      (requests ?? []).some(
+        (r) => r.ip_address === ip.ip_address && (r.subnet_id ?? ip.subnet_id) === ip.subnet_id,
+      ),
   );
   for (const ip of current)
     if (!kept.includes(ip)) await portStore.releaseAddress(tx.db, ip.subnet_id, ip.ip_address);
   const fresh = (requests ?? []).filter((r) => !kept.some((ip) => ip.ip_address === r.ip_address));
-  if (requests === null || fresh.length > 0)
-    await allocateFixedIps(tx, row.network_id, row.id, row.mac_address, requests === null ? null : fresh);
+  await allocateFixedIps(
+    tx,
+    row.network_id,
+    row.id,
+    row.mac_address,
+    requests === null ? null : fresh,
+    deviceOwner,
+    kept.map((ip) => ip.subnet_id),
+  );
 }
 
 async function bumpPort(

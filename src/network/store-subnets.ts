@@ -72,6 +72,10 @@ export async function countAllocations(
   return Number(row.n);
 }
 
+export async function deleteAllocations(db: Db, subnetId: string): Promise<void> {
+  await db.deleteFrom("ip_allocations").where("subnet_id", "=", subnetId).execute();
+}
+
 export async function allocatedAddresses(db: Db, subnetId: string): Promise<string[]> {
   const rows = await db
     .selectFrom("ip_allocations")

@@ -36,6 +36,7 @@ import * as store from "./store.ts";
 import * as subnetStore from "./store-subnets.ts";
 
 import {
+  AUTO_ADDRESS_MODES,
   canonicalCidr,
   checkAddress,
   checkCidr,
@@ -274,6 +275,10 @@ export async function deleteSubnet(deps: NetworkDeps, auth: AuthContext | null, 
   await write(deps, async (tx) => {
     const row = await visibleSubnet(deps, caller, id, tx);
     authorize(caller, "delete_subnet", { project_id: row.project_id });
+    // Like Neutron: automatic (SLAAC) addresses leave with their subnet; chosen ones keep it in use.
+    if (row.ipv6_address_mode !== null && AUTO_ADDRESS_MODES.includes(row.ipv6_address_mode)) {
+      await subnetStore.deleteAllocations(tx.db, id);
+    }
     if ((await subnetStore.countAllocations(tx.db, "subnet_id", id)) > 0) throw new SubnetInUse(id);
     await subnetStore.deleteSubnetRow(tx.db, id);
     await bumpNetwork(tx, row.network_id, isoSeconds(deps.clock.now()));

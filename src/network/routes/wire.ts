@@ -106,7 +106,7 @@ export function registerCollection<Item extends { id: string; tags: string[] }>(
   });
   app.get(`${base}/:id/tags/:tag`, async (request, reply) => {
     const { id = "", tag = "" } = params(request);
-    if (!(await spec.get(request.auth, id)).tags.includes(tag)) throw new TagNotFound(member, id, tag);
+    if (!(await spec.get(request.auth, id)).tags.includes(tag)) throw new TagNotFound(tag);
     return reply.code(204).send();
   });
   app.put(`${base}/:id/tags/:tag`, async (request, reply) => {
@@ -117,7 +117,7 @@ export function registerCollection<Item extends { id: string; tags: string[] }>(
   app.delete(`${base}/:id/tags/:tag`, async (request, reply) => {
     const { id = "", tag = "" } = params(request);
     await spec.changeTags(request.auth, id, (tags) => {
-      if (!tags.includes(tag)) throw new TagNotFound(member, id, tag);
+      if (!tags.includes(tag)) throw new TagNotFound(tag);
       return tags.filter((t) => t !== tag);
     });
     return reply.code(204).send();
