@@ -18,14 +18,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("default_security_groups")
     .addColumn("project_id", "text", (c) => c.primaryKey())
-    .addColumn("security_group_id", "text", (c) => c.notNull().references("security_groups.id").onDelete("cascade"))
+    .addColumn("security_group_id", "text", (c) =>
+      c.notNull().references("security_groups.id").onDelete("cascade"),
+    )
     .execute();
 
   await db.schema
     .createTable("security_group_rules")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("project_id", "text", (c) => c.notNull())
-    .addColumn("security_group_id", "text", (c) => c.notNull().references("security_groups.id").onDelete("cascade"))
+    .addColumn("security_group_id", "text", (c) =>
+      c.notNull().references("security_groups.id").onDelete("cascade"),
+    )
     .addColumn("direction", "text", (c) => c.notNull())
     .addColumn("ethertype", "text", (c) => c.notNull())
     .addColumn("protocol", "text")
