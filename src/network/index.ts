@@ -8,6 +8,7 @@ import { extensions, extensionView } from "./extensions.ts";
 import * as networks from "./networks.ts";
 import * as ports from "./ports.ts";
 import * as quotas from "./quotas.ts";
+import * as securityGroupRules from "./security-group-rules.ts";
 import * as securityGroups from "./security-groups.ts";
 import * as subnets from "./subnets.ts";
 import { baseUrl, registerCollection } from "./routes/wire.ts";
@@ -84,10 +85,10 @@ export function networkService(deps: NetworkDeps) {
       collection: "security_group_rules",
       path: "security-group-rules",
       attributes: securityGroupRuleAttributes,
-      create: (auth, inputs) => securityGroups.createRules(deps, auth, inputs),
-      get: (auth, id) => securityGroups.getRule(deps, auth, id),
-      list: (auth, query) => securityGroups.listRules(deps, auth, query),
-      remove: (auth, id) => securityGroups.deleteRule(deps, auth, id),
+      create: (auth, inputs) => securityGroupRules.createRules(deps, auth, inputs),
+      get: (auth, id) => securityGroupRules.getRule(deps, auth, id),
+      list: (auth, query) => securityGroupRules.listRules(deps, auth, query),
+      remove: (auth, id) => securityGroupRules.deleteRule(deps, auth, id),
       changeTags: () => Promise.reject(new HTTPBadRequest("Tags are not supported on security group rules")),
     });
     registerCollection(app, {

@@ -19,57 +19,16 @@ import {
 } from "./deps.ts";
 import { MacAddressInUse, PortNotFound } from "./errors-ipam.ts";
 import { NetworkNotFound, PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
-import { allocateFixedIps, autoAddressSubnets, type FixedIp, type FixedIpRequest } from "./ipam.ts";
+import { allocateFixedIps, autoAddressSubnets, type FixedIpRequest } from "./ipam.ts";
 import { ADMIN_ONLY_PORT_ATTRIBUTES, portAttributes } from "./schemas/port.ts";
 import { enforceQuota } from "./quotas.ts";
 import { checkPortGroups, ensureDefaultGroup } from "./security-groups.ts";
 import { PortSecurityAndIPRequiredForSecurityGroups } from "./errors-security.ts";
 import * as store from "./store.ts";
 import * as portStore from "./store-ports.ts";
+import { portView, type Port } from "./port-view.ts";
 
-export type Port = ReturnType<typeof portView>;
-
-export function portView(row: portStore.PortRow, fixedIps: readonly FixedIp[], tags: readonly string[]) {
-  return {
-    id: row.id,
-    name: row.name,
-    network_id: row.network_id,
-    tenant_id: row.project_id,
-    project_id: row.project_id,
-    mac_address: row.mac_address,
-    admin_state_up: row.admin_state_up === 1,
-    status: row.status,
-    device_id: row.device_id,
-    device_owner: row.device_owner,
-    fixed_ips: sortFixedIps(fixedIps),
-    port_security_enabled: row.port_security_enabled === 1,
-    security_groups: JSON.parse(row.security_groups) as string[],
-    "binding:vnic_type": row.binding_vnic_type,
-    "binding:profile": JSON.parse(row.binding_profile) as Record<string, unknown>,
-    "binding:host_id": row.binding_host_id,
-    // Bound once the SDN controller realises the port; until then Neutron says "unbound".
-    "binding:vif_type": "unbound",
-    "binding:vif_details": {},
-    allowed_address_pairs: JSON.parse(row.allowed_address_pairs) as Array<{
-      ip_address: string;
-      mac_address: string;
-    }>,
-    extra_dhcp_opts: JSON.parse(row.extra_dhcp_opts) as Array<Record<string, unknown>>,
-    description: row.description,
-    tags: [...tags],
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-    revision_number: row.revision_number,
-  };
-}
-
-/** IPv4 before IPv6, then by address, so the order is stable. */
-function sortFixedIps(ips: readonly FixedIp[]): FixedIp[] {
-  const v6 = (ip: FixedIp) => (ip.ip_address.includes(":") ? 1 : 0);
-  return [...ips]
-    .map((ip) => ({ subnet_id: ip.subnet_id, ip_address: ip.ip_address }))
-    .sort((a, b) => v6(a) - v6(b) || a.ip_address.localeCompare(b.ip_address, "en", { numeric: true }));
-}
+export type { Port };
 
 /** POST /v2.0/ports, single or bulk: every port and address in one transaction, or none. */
 export async function createPorts(
