@@ -228,9 +228,7 @@ export async function changeNetworkTags(
   return write(deps, async (tx) => {
     const row = await visibleNetwork(deps, caller, id, tx);
     authorize(caller, "update_network", target(row));
-    const current = (await store.selectTags(tx.db, [id])).get(id) ?? [];
-    const next = [...new Set(change(current))].sort();
-    await store.replaceTags(tx.db, id, next);
+    const next = await store.changeTags(tx.db, id, change);
     await bumpAndEmit(deps, tx, caller, row, {});
     return next;
   });

@@ -215,8 +215,7 @@ export async function changePortTags(
   return write(deps, async (tx) => {
     const row = await visiblePort(tx.db, caller, id);
     authorize(caller, "update_port", { project_id: row.project_id });
-    const next = [...new Set(change((await store.selectTags(tx.db, [id])).get(id) ?? []))].sort();
-    await store.replaceTags(tx.db, id, next);
+    const next = await store.changeTags(tx.db, id, change);
     await bumpPort(deps, tx, row, {});
     return next;
   });

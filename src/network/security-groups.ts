@@ -263,8 +263,7 @@ export async function changeSecurityGroupTags(
   return write(deps, async (tx) => {
     const row = await visibleGroup(tx.db, caller, id);
     authorize(caller, "update_security_group", { project_id: row.project_id });
-    const next = [...new Set(change((await store.selectTags(tx.db, [id])).get(id) ?? []))].sort();
-    await store.replaceTags(tx.db, id, next);
+    const next = await store.changeTags(tx.db, id, change);
     await bumpGroup(deps, tx, row, {});
     return next;
   });

@@ -296,8 +296,7 @@ export async function changeSubnetTags(
   return write(deps, async (tx) => {
     const row = await visibleSubnet(deps, caller, id, tx);
     authorize(caller, "update_subnet", { project_id: row.project_id });
-    const next = [...new Set(change((await store.selectTags(tx.db, [id])).get(id) ?? []))].sort();
-    await store.replaceTags(tx.db, id, next);
+    const next = await store.changeTags(tx.db, id, change);
     await bumpSubnet(deps, tx, row, {});
     return next;
   });

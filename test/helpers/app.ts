@@ -97,3 +97,16 @@ export function call(
     ...(payload !== undefined ? { payload: payload as object } : {}),
   });
 }
+
+/** Makes a project with one user holding `role` on it; returns the user's project-scoped token. */
+export async function userInNewProject(t: TestApp, project: string, role = "member"): Promise<string> {
+  const admin = (method: "POST" | "PUT" | "GET", url: string, body?: unknown) =>
+    call(t.app, t.adminToken, method, `/identity${url}`, body);
+  const roleId: string = (await admin("GET", `/v3/roles?name=${role}`)).json().roles[0].id;
+  const projectId: string = (await admin("POST", "/v3/projects", { project: { name: project } })).json()
+    .project.id;
+  const user = { name: `${project}-user`, password: "pw" };
+  const userId: string = (await admin("POST", "/v3/users", { user })).json().user.id;
+  await admin("PUT", `/v3/projects/${projectId}/users/${userId}/roles/${roleId}`);
+  return passwordToken(t.app, user.name, user.password, project);
+}

@@ -1,25 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { call, passwordToken, startTestApp, type TestApp } from "../helpers/app.ts";
+import { call, startTestApp, userInNewProject, type TestApp } from "../helpers/app.ts";
 
 let t: TestApp;
 let memberToken = "";
 let otherToken = "";
 before(async () => {
   t = await startTestApp();
-  const admin = (method: "POST" | "PUT" | "GET", url: string, body?: unknown) =>
-    call(t.app, t.adminToken, method, `/identity${url}`, body);
-  const roles = new Map<string, string>(
-    (await admin("GET", "/v3/roles")).json().roles.map((r: { id: string; name: string }) => [r.name, r.id]),
-  );
-  for (const name of ["alpha", "beta"]) {
-    const project = (await admin("POST", "/v3/projects", { project: { name } })).json().project.id;
-    const user = (await admin("POST", "/v3/users", { user: { name: `${name}-user`, password: "pw" } })).json()
-      .user.id;
-    await admin("PUT", `/v3/projects/${project}/users/${user}/roles/${roles.get("member") ?? ""}`);
-  }
-  memberToken = await passwordToken(t.app, "alpha-user", "pw", "alpha");
-  otherToken = await passwordToken(t.app, "beta-user", "pw", "beta");
+  memberToken = await userInNewProject(t, "alpha");
+  otherToken = await userInNewProject(t, "beta");
 });
 after(() => t.close());
 

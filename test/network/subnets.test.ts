@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { LightMyRequestResponse } from "fastify";
-import { call, passwordToken, startTestApp, type TestApp } from "../helpers/app.ts";
+import { call, startTestApp, userInNewProject, type TestApp } from "../helpers/app.ts";
 
 // Every status, error type and message below was first read from a real Neutron (Zed) answering
 // the same request; where Stratus deliberately answers otherwise, a comment says so.
@@ -11,19 +11,8 @@ let memberToken = "";
 let otherToken = "";
 before(async () => {
   t = await startTestApp();
-  const admin = (method: "POST" | "PUT" | "GET", url: string, body?: unknown) =>
-    call(t.app, t.adminToken, method, `/identity${url}`, body);
-  const roles = new Map<string, string>(
-    (await admin("GET", "/v3/roles")).json().roles.map((r: { id: string; name: string }) => [r.name, r.id]),
-  );
-  for (const name of ["alpha", "beta"]) {
-    const project = (await admin("POST", "/v3/projects", { project: { name } })).json().project.id;
-    const user = (await admin("POST", "/v3/users", { user: { name: `${name}-user`, password: "pw" } })).json()
-      .user.id;
-    await admin("PUT", `/v3/projects/${project}/users/${user}/roles/${roles.get("member") ?? ""}`);
-  }
-  memberToken = await passwordToken(t.app, "alpha-user", "pw", "alpha");
-  otherToken = await passwordToken(t.app, "beta-user", "pw", "beta");
+  memberToken = await userInNewProject(t, "alpha");
+  otherToken = await userInNewProject(t, "beta");
 });
 after(() => t.close());
 
