@@ -125,7 +125,11 @@ export async function replaceTags(db: Db, id: string, tags: readonly string[]): 
 }
 
 /** Applies a tag change to a resource; returns its new tags, sorted and without duplicates. */
-export async function changeTags(db: Db, id: string, change: (tags: string[]) => string[]): Promise<string[]> {
+export async function changeTags(
+  db: Db,
+  id: string,
+  change: (tags: string[]) => string[],
+): Promise<string[]> {
   const next = [...new Set(change((await selectTags(db, [id])).get(id) ?? []))].sort();
   await replaceTags(db, id, next);
   return next;
