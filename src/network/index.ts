@@ -5,6 +5,7 @@ import { StratusError } from "../lib/errors.ts";
 import type { NetworkDeps } from "./deps.ts";
 import { HTTPNotFound } from "./errors.ts";
 import { extensions, extensionView } from "./extensions.ts";
+import { listAvailabilityZones } from "./availability-zones.ts";
 import * as networks from "./networks.ts";
 import * as ports from "./ports.ts";
 import * as quotas from "./quotas.ts";
@@ -33,6 +34,7 @@ export function networkService(deps: NetworkDeps) {
         ["security_group", "security-groups"],
         ["security_group_rule", "security-group-rules"],
         ["quota", "quotas"],
+        ["availability_zone", "availability_zones"],
       ].map(([name, collection]) => ({
         name,
         collection,
@@ -45,6 +47,9 @@ export function networkService(deps: NetworkDeps) {
       return extension ? { extension: extensionView(extension) } : send(reply, new HTTPNotFound());
     });
     registerQuotaRoutes(app, deps);
+    app.get("/v2.0/availability_zones", async (req) => ({
+      availability_zones: listAvailabilityZones(req.auth, req.query as Record<string, string | string[]>),
+    }));
     registerCollection(app, {
       member: "network",
       collection: "networks",

@@ -24,6 +24,7 @@ import {
 import { ADMIN_ONLY_NETWORK_ATTRIBUTES, networkAttributes } from "./schemas/network.ts";
 import { allocateSegment } from "./segments.ts";
 import { enforceQuota } from "./quotas.ts";
+import { checkZoneHints } from "./availability-zones.ts";
 import * as store from "./store.ts";
 import { portIdsOfNetwork } from "./store-ports.ts";
 import { deleteSubnetRow, selectSubnetsOfNetwork, subnetIdsByNetwork } from "./store-subnets.ts";
@@ -121,6 +122,7 @@ async function insertNetwork(
   projectId: string,
 ): Promise<Network> {
   await enforceQuota(tx, projectId, "network");
+  checkZoneHints(body.availability_zone_hints as string[]);
   const now = isoSeconds(deps.clock.now());
   const id = uuid();
   const segment = await allocateSegment(tx, deps.segments, id, {

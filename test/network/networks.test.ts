@@ -294,3 +294,28 @@ test("bulk create is all or nothing; every change is in the event log", async ()
     ["network.create.end", "network.update.end", "network.delete.end"],
   );
 });
+
+test("availability zones: listed, filtered, and checked in availability_zone_hints", async () => {
+  const zones = (await net(memberToken, "GET", "/v2.0/availability_zones")).json().availability_zones;
+  assert.deepEqual(zones, [{ name: "nova", resource: "network", state: "available" }]);
+  assert.deepEqual(
+    (await net(memberToken, "GET", "/v2.0/availability_zones?resource=router")).json().availability_zones,
+    [],
+  );
+  assert.equal((await net(memberToken, "GET", "/v2.0/availability_zones?color=red")).statusCode, 400);
+  const hinted = await net(memberToken, "POST", "/v2.0/networks", {
+    network: { name: "az", availability_zone_hints: ["nova"] },
+  });
+  assert.deepEqual(hinted.json().network.availability_zone_hints, ["nova"]);
+  const unknown = await net(memberToken, "POST", "/v2.0/networks", {
+    network: { name: "az2", availability_zone_hints: ["mars"] },
+  });
+  assert.equal(unknown.statusCode, 404);
+  assert.deepEqual(unknown.json(), {
+    NeutronError: {
+      type: "AvailabilityZoneNotFound",
+      message: "AvailabilityZone mars could not be found.",
+      detail: "",
+    },
+  });
+});
