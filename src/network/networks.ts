@@ -261,17 +261,7 @@ async function bumpAndEmit(
   row: store.NetworkRow,
   changes: Partial<store.NetworkRow>,
 ): Promise<Network> {
-  const bumped = {
-    ...row,
-    ...changes,
-    revision_number: row.revision_number + 1,
-    updated_at: isoSeconds(deps.clock.now()),
-  };
-  await store.updateNetworkRow(tx.db, row.id, {
-    ...changes,
-    revision_number: bumped.revision_number,
-    updated_at: bumped.updated_at,
-  });
+  const bumped = await store.saveRevision(tx.db, "networks", row, changes, isoSeconds(deps.clock.now()));
   const tags = (await store.selectTags(tx.db, [row.id])).get(row.id) ?? [];
   const subnets = (await subnetIdsByNetwork(tx.db, [row.id])).get(row.id);
   await emit(deps, tx, "network", "update", networkView(bumped, tags, true, subnets));

@@ -261,17 +261,7 @@ async function bumpPort(
   row: portStore.PortRow,
   changes: Partial<portStore.PortRow>,
 ): Promise<Port> {
-  const bumped = {
-    ...row,
-    ...changes,
-    revision_number: row.revision_number + 1,
-    updated_at: isoSeconds(deps.clock.now()),
-  };
-  await portStore.updatePortRow(tx.db, row.id, {
-    ...changes,
-    revision_number: bumped.revision_number,
-    updated_at: bumped.updated_at,
-  });
+  const bumped = await store.saveRevision(tx.db, "ports", row, changes, isoSeconds(deps.clock.now()));
   const ips = (await portStore.allocationsOf(tx.db, [row.id])).get(row.id) ?? [];
   const port = portView(bumped, ips, (await store.selectTags(tx.db, [row.id])).get(row.id) ?? []);
   await emit(deps, tx, "port", "update", port);

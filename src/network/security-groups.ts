@@ -296,17 +296,13 @@ export async function bumpGroup(
   row: sgStore.SecurityGroupRow,
   changes: Partial<sgStore.SecurityGroupRow>,
 ): Promise<SecurityGroup> {
-  const bumped = {
-    ...row,
-    ...changes,
-    revision_number: row.revision_number + 1,
-    updated_at: isoSeconds(deps.clock.now()),
-  };
-  await sgStore.updateGroupRow(tx.db, row.id, {
-    ...changes,
-    revision_number: bumped.revision_number,
-    updated_at: bumped.updated_at,
-  });
+  const bumped = await store.saveRevision(
+    tx.db,
+    "security_groups",
+    row,
+    changes,
+    isoSeconds(deps.clock.now()),
+  );
   const group = groupView(
     bumped,
     (await sgStore.rulesOf(tx.db, [row.id])).get(row.id) ?? [],

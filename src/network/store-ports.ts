@@ -37,10 +37,6 @@ export async function insertPort(db: Db, row: PortRow): Promise<void> {
   await db.insertInto("ports").values(row).execute();
 }
 
-export async function updatePortRow(db: Db, id: string, changes: Partial<PortRow>): Promise<void> {
-  await db.updateTable("ports").set(changes).where("id", "=", id).execute();
-}
-
 export async function deletePortRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom("ip_allocations").where("port_id", "=", id).execute();
   await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();

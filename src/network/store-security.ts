@@ -46,10 +46,6 @@ export async function insertGroup(db: Db, row: SecurityGroupRow): Promise<void> 
   await db.insertInto("security_groups").values(row).execute();
 }
 
-export async function updateGroupRow(db: Db, id: string, changes: Partial<SecurityGroupRow>): Promise<void> {
-  await db.updateTable("security_groups").set(changes).where("id", "=", id).execute();
-}
-
 export async function deleteGroupRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();
   await db.deleteFrom("security_group_rules").where("security_group_id", "=", id).execute();

@@ -50,10 +50,6 @@ export async function insertSubnet(db: Db, row: SubnetRow): Promise<void> {
   await db.insertInto("subnets").values(row).execute();
 }
 
-export async function updateSubnetRow(db: Db, id: string, changes: Partial<SubnetRow>): Promise<void> {
-  await db.updateTable("subnets").set(changes).where("id", "=", id).execute();
-}
-
 export async function deleteSubnetRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();
   await db.deleteFrom("subnets").where("id", "=", id).execute();

@@ -67,10 +67,6 @@ export async function insertNetwork(db: Db, row: NetworkRow): Promise<void> {
   await db.insertInto("networks").values(row).execute();
 }
 
-export async function updateNetworkRow(db: Db, id: string, changes: Partial<NetworkRow>): Promise<void> {
-  await db.updateTable("networks").set(changes).where("id", "=", id).execute();
-}
-
 export async function deleteNetworkRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();
   await db.deleteFrom("segment_allocations").where("network_id", "=", id).execute();
@@ -122,6 +118,27 @@ export async function replaceTags(db: Db, id: string, tags: readonly string[]): 
       .values([...new Set(tags)].map((tag) => ({ resource_id: id, tag })))
       .execute();
   }
+}
+
+/** Tables of resources with standard attributes (revision_number, updated_at). */
+export type RevisionedTable = "networks" | "subnets" | "ports" | "security_groups";
+
+/**
+ * Saves `changes` as the row's next revision: every change bumps revision_number and updated_at
+ * (standard-attr-revisions). Returns the row as it now stands.
+ */
+export async function saveRevision<Row extends { id: string; revision_number: number; updated_at: string }>(
+  db: Db,
+  table: RevisionedTable,
+  row: Row,
+  changes: Partial<Row>,
+  now: string,
+): Promise<Row> {
+  const next: Row = { ...row, ...changes, revision_number: row.revision_number + 1, updated_at: now };
+  const set = { ...changes, revision_number: next.revision_number, updated_at: now };
+  const assignments = Object.entries(set).map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
+  await sql`update ${sql.table(table)} set ${sql.join(assignments)} where id = ${row.id}`.execute(db);
+  return next;
 }
 
 /** Applies a tag change to a resource; returns its new tags, sorted and without duplicates. */

@@ -308,17 +308,7 @@ async function bumpSubnet(
   row: subnetStore.SubnetRow,
   changes: Partial<subnetStore.SubnetRow>,
 ): Promise<Subnet> {
-  const bumped = {
-    ...row,
-    ...changes,
-    revision_number: row.revision_number + 1,
-    updated_at: isoSeconds(deps.clock.now()),
-  };
-  await subnetStore.updateSubnetRow(tx.db, row.id, {
-    ...changes,
-    revision_number: bumped.revision_number,
-    updated_at: bumped.updated_at,
-  });
+  const bumped = await store.saveRevision(tx.db, "subnets", row, changes, isoSeconds(deps.clock.now()));
   const view = subnetView(bumped, (await store.selectTags(tx.db, [row.id])).get(row.id) ?? []);
   await emit(deps, tx, "subnet", "update", view);
   return view;
