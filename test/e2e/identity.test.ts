@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { openstack, startServer, testDialect, type CliResult, type Server } from "./server.ts";
+import { cliFor, type Env, type Row } from "./cli.ts";
+import { startServer, testDialect, type Server } from "./server.ts";
 
 /**
  * Keystone v3 through the real `openstack` CLI (python3-openstackclient) against a `stratus serve`
@@ -105,8 +105,6 @@ function errorMessage(body: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // CLI helpers
 
-type Env = Readonly<Record<string, string>>;
-
 function common(): Record<string, string> {
   return { OS_AUTH_URL: srv().authUrl, OS_IDENTITY_API_VERSION: "3", OS_REGION_NAME: "RegionOne" };
 }
@@ -127,47 +125,7 @@ function adminEnv(): Env {
   return srv().openrc;
 }
 
-/** The failure message for a CLI call: its output and the server's last requests. */
-function explain(args: readonly string[], result: CliResult): string {
-  const requests = srv()
-    .requests()
-    .slice(-6)
-    .map((r) => `  ${r.method} ${r.path} -> ${r.status}`);
-  return [
-    `openstack ${args.join(" ")} -> exit ${result.code}`,
-    `stdout: ${result.stdout}`,
-    `stderr: ${result.stderr}`,
-    "server's last requests:",
-    ...requests,
-  ].join("\n");
-}
-
-function cli(env: Env, args: readonly string[]): Promise<CliResult> {
-  return openstack(join(srv().dataDir, "home"), env, args);
-}
-
-/** A command that must succeed; returns its stdout. */
-async function ok(env: Env, args: readonly string[]): Promise<string> {
-  const result = await cli(env, args);
-  assert.equal(result.code, 0, explain(args, result));
-  return result.stdout;
-}
-
-/** A command with `-f json` that must succeed; returns the parsed output. */
-async function json<T>(env: Env, args: readonly string[]): Promise<T> {
-  const stdout = await ok(env, [...args, "-f", "json"]);
-  return JSON.parse(stdout) as T;
-}
-
-/** A command that must fail; returns its result. */
-async function fails(env: Env, args: readonly string[]): Promise<CliResult> {
-  const result = await cli(env, args);
-  assert.notEqual(result.code, 0, explain(args, result));
-  return result;
-}
-
-/** Rows of `-f json` list output. */
-type Row = Record<string, unknown>;
+const { explain, cli, ok, json, fails } = cliFor(srv);
 
 interface TokenOut {
   id: string;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { openstack, startServer, type CliResult, type Server } from "./server.ts";
+import { cliFor, type Env, type Row } from "./cli.ts";
+import { startServer, type Server } from "./server.ts";
 
 /**
  * Neutron v2.0 (networks, subnets, ports) through the real `openstack` CLI (python3-openstackclient)
@@ -109,8 +109,6 @@ async function passwordToken(user: string, password: string, project: string): P
 // ---------------------------------------------------------------------------------------------
 // CLI helpers
 
-type Env = Readonly<Record<string, string>>;
-
 /** The admin's environment, as `source admin-openrc.sh` gives it. */
 function adminEnv(): Env {
   return srv().openrc;
@@ -129,47 +127,7 @@ function memberEnv(): Env {
   };
 }
 
-/** The failure message for a CLI call: its output and the server's last requests. */
-function explain(args: readonly string[], result: CliResult): string {
-  const requests = srv()
-    .requests()
-    .slice(-6)
-    .map((r) => `  ${r.method} ${r.path} -> ${r.status}`);
-  return [
-    `openstack ${args.join(" ")} -> exit ${result.code}`,
-    `stdout: ${result.stdout}`,
-    `stderr: ${result.stderr}`,
-    "server's last requests:",
-    ...requests,
-  ].join("\n");
-}
-
-function cli(env: Env, args: readonly string[]): Promise<CliResult> {
-  return openstack(join(srv().dataDir, "home"), env, args);
-}
-
-/** A command that must succeed; returns its stdout. */
-async function ok(env: Env, args: readonly string[]): Promise<string> {
-  const result = await cli(env, args);
-  assert.equal(result.code, 0, explain(args, result));
-  return result.stdout;
-}
-
-/** A command with `-f json` that must succeed; returns the parsed output. */
-async function json<T>(env: Env, args: readonly string[]): Promise<T> {
-  const stdout = await ok(env, [...args, "-f", "json"]);
-  return JSON.parse(stdout) as T;
-}
-
-/** A command that must fail; returns its result. */
-async function fails(env: Env, args: readonly string[]): Promise<CliResult> {
-  const result = await cli(env, args);
-  assert.notEqual(result.code, 0, explain(args, result));
-  return result;
-}
-
-/** Rows of `-f json` list output. */
-type Row = Record<string, unknown>;
+const { ok, json, fails } = cliFor(srv);
 
 const byId = (a: Row, b: Row) => String(a.ID).localeCompare(String(b.ID));
 
