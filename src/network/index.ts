@@ -7,7 +7,11 @@ import { HTTPNotFound } from "./errors.ts";
 import { extensions, extensionView } from "./extensions.ts";
 import { listAvailabilityZones } from "./availability-zones.ts";
 import * as networks from "./networks.ts";
+import * as floatingIps from "./floating-ips.ts";
 import * as ports from "./ports.ts";
+import * as rbacPolicies from "./rbac-policies.ts";
+import * as routers from "./routers.ts";
+import * as subnetpools from "./subnetpools.ts";
 import * as quotas from "./quotas.ts";
 import * as securityGroupRules from "./security-group-rules.ts";
 import * as securityGroups from "./security-groups.ts";
@@ -17,6 +21,10 @@ import { networkAttributes } from "./schemas/network.ts";
 import { portAttributes } from "./schemas/port.ts";
 import { securityGroupAttributes, securityGroupRuleAttributes } from "./schemas/security-group.ts";
 import { subnetAttributes } from "./schemas/subnet.ts";
+import { floatingIpAttributes } from "./schemas/floating-ip.ts";
+import { rbacPolicyAttributes } from "./schemas/rbac-policy.ts";
+import { routerAttributes } from "./schemas/router.ts";
+import { subnetpoolAttributes } from "./schemas/subnetpool.ts";
 
 /** Neutron v2.0 under /networking: discovery, extensions, resources, Neutron's error body. */
 export function networkService(deps: NetworkDeps) {
@@ -35,6 +43,10 @@ export function networkService(deps: NetworkDeps) {
         ["security_group_rule", "security-group-rules"],
         ["quota", "quotas"],
         ["availability_zone", "availability_zones"],
+        ["router", "routers"],
+        ["floatingip", "floatingips"],
+        ["subnetpool", "subnetpools"],
+        ["rbac_policy", "rbac-policies"],
       ].map(([name, collection]) => ({
         name,
         collection,
@@ -107,6 +119,51 @@ export function networkService(deps: NetworkDeps) {
       update: (auth, id, input, ifMatch) => ports.updatePort(deps, auth, id, input, ifMatch),
       remove: (auth, id) => ports.deletePort(deps, auth, id),
       changeTags: (auth, id, change) => ports.changePortTags(deps, auth, id, change),
+    });
+    registerCollection(app, {
+      member: "router",
+      collection: "routers",
+      attributes: routerAttributes,
+      create: (auth, inputs) => routers.createRouters(deps, auth, inputs),
+      get: (auth, id) => routers.getRouter(deps, auth, id),
+      list: (auth, query) => routers.listRouters(deps, auth, query),
+      update: (auth, id, input, ifMatch) => routers.updateRouter(deps, auth, id, input, ifMatch),
+      remove: (auth, id) => routers.deleteRouter(deps, auth, id),
+      changeTags: (auth, id, change) => routers.changeRouterTags(deps, auth, id, change),
+    });
+    registerCollection(app, {
+      member: "floatingip",
+      collection: "floatingips",
+      attributes: floatingIpAttributes,
+      create: (auth, inputs) => floatingIps.createFloatingIps(deps, auth, inputs),
+      get: (auth, id) => floatingIps.getFloatingIp(deps, auth, id),
+      list: (auth, query) => floatingIps.listFloatingIps(deps, auth, query),
+      update: (auth, id, input, ifMatch) => floatingIps.updateFloatingIp(deps, auth, id, input, ifMatch),
+      remove: (auth, id) => floatingIps.deleteFloatingIp(deps, auth, id),
+      changeTags: (auth, id, change) => floatingIps.changeFloatingIpTags(deps, auth, id, change),
+    });
+    registerCollection(app, {
+      member: "subnetpool",
+      collection: "subnetpools",
+      attributes: subnetpoolAttributes,
+      create: (auth, inputs) => subnetpools.createSubnetpools(deps, auth, inputs),
+      get: (auth, id) => subnetpools.getSubnetpool(deps, auth, id),
+      list: (auth, query) => subnetpools.listSubnetpools(deps, auth, query),
+      update: (auth, id, input, ifMatch) => subnetpools.updateSubnetpool(deps, auth, id, input, ifMatch),
+      remove: (auth, id) => subnetpools.deleteSubnetpool(deps, auth, id),
+      changeTags: (auth, id, change) => subnetpools.changeSubnetpoolTags(deps, auth, id, change),
+    });
+    registerCollection(app, {
+      member: "rbac_policy",
+      collection: "rbac_policies",
+      path: "rbac-policies",
+      attributes: rbacPolicyAttributes,
+      create: (auth, inputs) => rbacPolicies.createRbacPolicies(deps, auth, inputs),
+      get: (auth, id) => rbacPolicies.getRbacPolicy(deps, auth, id),
+      list: (auth, query) => rbacPolicies.listRbacPolicies(deps, auth, query),
+      update: (auth, id, input, ifMatch) => rbacPolicies.updateRbacPolicy(deps, auth, id, input, ifMatch),
+      remove: (auth, id) => rbacPolicies.deleteRbacPolicy(deps, auth, id),
+      changeTags: (auth, id, change) => rbacPolicies.changeRbacPolicyTags(deps, auth, id, change),
     });
   };
 }

@@ -99,4 +99,7 @@ export interface NetworkTables {
     created_at: string;
     updated_at: string;
   };
+  // routers and floating IPs (0007)
+  // subnet pools (0008)
+  // RBAC policies (0009)
 }

@@ -5,6 +5,9 @@ import * as network from "./0003-network-core.ts";
 import * as subnetsPorts from "./0004-network-subnets-ports.ts";
 import * as networkQuotas from "./0005-network-quotas.ts";
 import * as securityGroups from "./0006-network-security-groups.ts";
+import * as routers from "./0007-network-routers.ts";
+import * as subnetpools from "./0008-network-subnetpools.ts";
+import * as rbac from "./0009-network-rbac.ts";
 
 /** Every migration, in order. Frozen once merged: change the schema with a new entry. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +17,7 @@ export const migrations: Record<string, Migration> = {
   "0004-network-subnets-ports": subnetsPorts,
   "0005-network-quotas": networkQuotas,
   "0006-network-security-groups": securityGroups,
+  "0007-network-routers": routers,
+  "0008-network-subnetpools": subnetpools,
+  "0009-network-rbac": rbac,
 };

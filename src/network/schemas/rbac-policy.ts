@@ -1,0 +1,4 @@
+import type { AttributeMap } from "../../lib/attributes.ts";
+import { standardAttributes } from "./standard.ts";
+
+export const rbacPolicyAttributes: AttributeMap = { ...standardAttributes };
