@@ -26,6 +26,7 @@ import { allocateSegment } from "./segments.ts";
 import { enforceQuota } from "./quotas.ts";
 import { checkZoneHints } from "./availability-zones.ts";
 import * as store from "./store.ts";
+import { networkTarget } from "./network-access.ts";
 import { portIdsOfNetwork } from "./store-ports.ts";
 import { deleteSubnetRow, selectSubnetsOfNetwork, subnetIdsByNetwork } from "./store-subnets.ts";
 
@@ -64,14 +65,6 @@ export function networkView(
     created_at: row.created_at,
     updated_at: row.updated_at,
     revision_number: row.revision_number,
-  };
-}
-
-function target(row: Pick<store.NetworkRow, "project_id" | "shared" | "external">) {
-  return {
-    project_id: row.project_id,
-    shared: String(row.shared === 1),
-    external: String(row.external === 1),
   };
 }
 
@@ -187,7 +180,7 @@ export async function updateNetwork(
   const body = parseBody(networkAttributes, input, "update");
   return write(deps, async (tx) => {
     const row = await visibleNetwork(deps, caller, id, tx);
-    authorize(caller, "update_network", target(row));
+    authorize(caller, "update_network", networkTarget(row));
     refuseAdminOnly(caller, body, "update", input);
     checkRevision(row.revision_number, ifMatch);
     const changes: Partial<store.NetworkRow> = {
@@ -209,7 +202,7 @@ export async function deleteNetwork(deps: NetworkDeps, auth: AuthContext | null,
   const caller = requireAuth(auth);
   await write(deps, async (tx) => {
     const row = await visibleNetwork(deps, caller, id, tx);
-    authorize(caller, "delete_network", target(row));
+    authorize(caller, "delete_network", networkTarget(row));
     // Like Neutron: the subnets go with the network, but not while a port still uses it.
     const portIds = await portIdsOfNetwork(tx.db, id);
     if (portIds.length > 0) throw new NetworkInUse(id, portIds);
@@ -229,7 +222,7 @@ export async function changeNetworkTags(
   const caller = requireAuth(auth);
   return write(deps, async (tx) => {
     const row = await visibleNetwork(deps, caller, id, tx);
-    authorize(caller, "update_network", target(row));
+    authorize(caller, "update_network", networkTarget(row));
     const next = await store.changeTags(tx.db, id, change);
     await bumpAndEmit(deps, tx, caller, row, {});
     return next;
@@ -244,7 +237,7 @@ async function visibleNetwork(
   tx?: NetworkTx,
 ): Promise<store.NetworkRow> {
   const row = await store.selectNetwork(tx?.db ?? reader(deps), id);
-  if (row === undefined || !permits(caller, "get_network", target(row))) throw new NetworkNotFound(id);
+  if (row === undefined || !permits(caller, "get_network", networkTarget(row))) throw new NetworkNotFound(id);
   return row;
 }
 

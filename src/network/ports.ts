@@ -10,7 +10,6 @@ import {
   emit,
   isAdmin,
   owningProject,
-  permits,
   reader,
   requireAuth,
   write,
@@ -18,7 +17,7 @@ import {
   type NetworkTx,
 } from "./deps.ts";
 import { MacAddressInUse, PortNotFound } from "./errors-ipam.ts";
-import { NetworkNotFound, PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
+import { PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
 import { allocateFixedIps, autoAddressSubnets, type FixedIpRequest } from "./ipam.ts";
 import { ADMIN_ONLY_PORT_ATTRIBUTES, portAttributes } from "./schemas/port.ts";
 import { enforceQuota } from "./quotas.ts";
@@ -27,6 +26,7 @@ import { PortSecurityAndIPRequiredForSecurityGroups } from "./errors-security.ts
 import * as store from "./store.ts";
 import * as portStore from "./store-ports.ts";
 import { portView, type Port } from "./port-view.ts";
+import { visibleNetworkFor } from "./network-access.ts";
 
 export type { Port };
 
@@ -59,7 +59,7 @@ async function insertPort(
   projectId: string,
 ): Promise<Port> {
   const networkId = body.network_id as string;
-  const network = await visibleNetworkFor(tx, caller, networkId);
+  const network = await visibleNetworkFor(tx.db, caller, networkId);
   authorize(caller, "create_port", { project_id: projectId });
   // On someone else's (shared) network, only its owner or an admin picks addresses and MACs.
   const ownsNetwork = isAdmin(caller) || network.project_id === caller.project_id;
@@ -266,22 +266,6 @@ async function bumpPort(
   const port = portView(bumped, ips, (await store.selectTags(tx.db, [row.id])).get(row.id) ?? []);
   await emit(deps, tx, "port", "update", port);
   return port;
-}
-
-async function visibleNetworkFor(
-  tx: NetworkTx,
-  caller: AuthContext,
-  networkId: string,
-): Promise<store.NetworkRow> {
-  const network = await store.selectNetwork(tx.db, networkId);
-  const target = network && {
-    project_id: network.project_id,
-    shared: String(network.shared === 1),
-    external: String(network.external === 1),
-  };
-  if (network === undefined || !target || !permits(caller, "get_network", target))
-    throw new NetworkNotFound(networkId);
-  return network;
 }
 
 /** A port is seen by its project (and admins) only. */
