@@ -138,14 +138,19 @@ async function issue(rows: Row[], client: Client): Promise<void> {
   );
 }
 
+/** `npm run bench -- --network`: one server, the networking figures only (quicker to iterate on). */
+const NETWORK_ONLY = process.argv.includes("--network");
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  const server = await startup(rows);
+  const server = NETWORK_ONLY ? await startServer(ADMIN_PASSWORD) : await startup(rows);
   const client = new Client(server.baseUrl);
   try {
-    const token = await idleMemory(rows, server, client);
-    await validation(rows, client, token);
-    await issue(rows, client);
+    if (!NETWORK_ONLY) {
+      const token = await idleMemory(rows, server, client);
+      await validation(rows, client, token);
+      await issue(rows, client);
+    }
     await portBenchmarks(rows, server, client, progress);
     const after = memoryKb(server.pid);
     if (after !== null)

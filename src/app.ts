@@ -27,7 +27,14 @@ export async function buildApp(
   registerPipeline(app, { authenticate: (token) => ctx.tokens.validate(token) });
   const deps = { db: ctx.db, events: ctx.events, clock: ctx.clock };
   await app.register(identityService(deps, ctx.tokens), { prefix: "/identity" });
-  await app.register(networkService({ ...deps, segments: ctx.config.segments }), { prefix: "/networking" });
+  await app.register(
+    networkService({
+      ...deps,
+      segments: ctx.config.segments,
+      paginationMaxLimit: ctx.config.paginationMaxLimit,
+    }),
+    { prefix: "/networking" },
+  );
 
   // Services in the catalog that this version does not serve yet answer clearly instead of 404.
   for (const entry of serviceCatalog.filter((s) => !SERVED.has(s.type))) {

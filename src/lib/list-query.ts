@@ -26,10 +26,15 @@ function all(params: QueryParams, name: string): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
+/**
+ * `maxLimit` is Neutron's `pagination_max_limit`: a page without a limit, or with a bigger one,
+ * holds that many items (and pageLinks then gives it a `next` link); -1 or 0 leaves pages uncapped.
+ */
 export function parseListQuery(
   map: AttributeMap,
   params: QueryParams,
   extraFilters: readonly string[] = [],
+  maxLimit = -1,
 ): ListQuery {
   const invalid: string[] = [];
   const filters: ListQuery["filters"] = [];
@@ -60,7 +65,7 @@ export function parseListQuery(
       .flatMap((f) => f.split(","))
       .filter((f) => f !== ""),
     sorts: parseSorts(map, all(params, "sort_key"), all(params, "sort_dir")),
-    limit: parseLimit(all(params, "limit").at(-1)),
+    limit: capLimit(parseLimit(all(params, "limit").at(-1)), maxLimit),
     marker: all(params, "marker").at(-1),
     pageReverse: ["true", "1"].includes((all(params, "page_reverse").at(-1) ?? "").toLowerCase()),
   };
@@ -94,6 +99,12 @@ function parseLimit(value: string | undefined): number | undefined {
     throw new BadRequest(`Bad limit request: Limit must be an integer 0 or greater and not '${value}'.`);
   }
   return limit === 0 ? undefined : limit;
+}
+
+/** Neutron's get_limit_and_marker: `min(max_limit, limit) or max_limit` when a cap is set. */
+function capLimit(limit: number | undefined, maxLimit: number): number | undefined {
+  if (maxLimit <= 0) return limit;
+  return limit === undefined ? maxLimit : Math.min(limit, maxLimit);
 }
 
 /** `col IN (...)` for every filter, ANDed. */

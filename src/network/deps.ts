@@ -16,6 +16,8 @@ export interface NetworkDeps {
   readonly events: EventLog;
   readonly clock: Clock;
   readonly segments: SegmentConfig;
+  /** Neutron's pagination_max_limit (config.paginationMaxLimit); absent or -1: pages uncapped. */
+  readonly paginationMaxLimit?: number;
 }
 
 export type NetworkTx = TxScope<NetworkTables>;

@@ -58,8 +58,9 @@ export class NoNetworkAvailable extends ServiceUnavailable {
  * checked with, nested per level for the sub-attributes of fixed_ips.
  */
 export class PolicyNotAuthorized extends Forbidden {
-  constructor(rule: string) {
-    super(`${policyCheck(rule)} is disallowed by policy`);
+  /** `check` is the whole failed check when the caller builds it (dict sub-attributes). */
+  constructor(rule: string, check = policyCheck(rule)) {
+    super(`${check} is disallowed by policy`);
   }
 }
 

@@ -71,6 +71,16 @@ export const extensions: readonly Extension[] = [
     name: "Provider Network",
     description: "Expose mapping of virtual networks to physical networks",
   },
+  {
+    alias: "rbac-policies",
+    name: "RBAC Policies",
+    description: "Allows creation and modification of policies that control tenant access to resources.",
+  },
+  {
+    alias: "subnet_allocation",
+    name: "Subnet Allocation",
+    description: "Enables allocation of subnets from a subnet pool",
+  },
 ];
 
 export function extensionView(extension: Extension) {

@@ -16,7 +16,8 @@ import * as quotas from "./quotas.ts";
 import * as securityGroupRules from "./security-group-rules.ts";
 import * as securityGroups from "./security-groups.ts";
 import * as subnets from "./subnets.ts";
-import { baseUrl, registerCollection } from "./routes/wire.ts";
+import { baseUrl, registerCollection, setPaginationMaxLimit } from "./routes/wire.ts";
+import { registerL3Routes } from "./routes/l3.ts";
 import { networkAttributes } from "./schemas/network.ts";
 import { portAttributes } from "./schemas/port.ts";
 import { securityGroupAttributes, securityGroupRuleAttributes } from "./schemas/security-group.ts";
@@ -30,6 +31,7 @@ import { subnetpoolAttributes } from "./schemas/subnetpool.ts";
 export function networkService(deps: NetworkDeps) {
   return async (app: FastifyInstance): Promise<void> => {
     app.setErrorHandler(renderError);
+    setPaginationMaxLimit(app, deps.paginationMaxLimit ?? -1);
     app.setNotFoundHandler((_req, reply) => send(reply, new HTTPNotFound()));
     app.get("/", async (req) => ({
       versions: [{ id: "v2.0", status: "CURRENT", links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/` }] }],
@@ -131,6 +133,7 @@ export function networkService(deps: NetworkDeps) {
       remove: (auth, id) => routers.deleteRouter(deps, auth, id),
       changeTags: (auth, id, change) => routers.changeRouterTags(deps, auth, id, change),
     });
+    registerL3Routes(app, deps);
     registerCollection(app, {
       member: "floatingip",
       collection: "floatingips",

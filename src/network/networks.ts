@@ -8,36 +8,37 @@ import {
   emit,
   isAdmin,
   owningProject,
-  permits,
   reader,
   requireAuth,
   write,
   type NetworkDeps,
   type NetworkTx,
 } from "./deps.ts";
-import {
-  NetworkInUse,
-  NetworkNotFound,
-  PolicyNotAuthorized,
-  RevisionNumberConstraintFailed,
-} from "./errors.ts";
+import { NetworkInUse, PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
+import { InvalidSharedSetting } from "./errors-rbac.ts";
 import { ADMIN_ONLY_NETWORK_ATTRIBUTES, networkAttributes } from "./schemas/network.ts";
 import { allocateSegment } from "./segments.ts";
 import { enforceQuota } from "./quotas.ts";
 import { checkZoneHints } from "./availability-zones.ts";
 import * as store from "./store.ts";
-import { networkTarget } from "./network-access.ts";
+import { networkTarget, visibleNetworkFor } from "./network-access.ts";
+import * as rbac from "./store-rbac.ts";
 import { portIdsOfNetwork } from "./store-ports.ts";
 import { deleteSubnetRow, selectSubnetsOfNetwork, subnetIdsByNetwork } from "./store-subnets.ts";
 
 export type Network = ReturnType<typeof networkView>;
 
-/** The wire shape; provider attributes are shown to admins only, as Neutron's policy does. */
+/**
+ * The wire shape; provider attributes are shown to admins only, as Neutron's policy does. With
+ * `access` (the caller's RBAC grants), `shared` is true also when an entry names the caller's
+ * project and `router:external` when any access_as_external entry exists, as in Neutron.
+ */
 export function networkView(
   row: store.NetworkRow,
   tags: readonly string[],
   admin: boolean,
   subnets: readonly string[] = [],
+  access: rbac.NetworkAccess = rbac.NO_ACCESS,
 ) {
   return {
     id: row.id,
@@ -48,9 +49,9 @@ export function networkView(
     mtu: row.mtu,
     status: row.status,
     subnets: [...subnets],
-    shared: row.shared === 1,
+    shared: row.shared === 1 || access.sharedWithProject,
     port_security_enabled: row.port_security_enabled === 1,
-    "router:external": row.external === 1,
+    "router:external": row.external === 1 || access.externalAny,
     ...(admin
       ? {
           "provider:network_type": row.network_type,
@@ -143,16 +144,21 @@ async function insertNetwork(
     updated_at: now,
   };
   await store.insertNetwork(tx.db, row);
+  // As in Neutron, shared and router:external are wildcard RBAC entries owned by the network's project.
+  if (row.shared === 1) await rbac.insertPolicy(tx.db, wildcardEntry(row, rbac.ACCESS_SHARED));
+  if (row.external === 1) await rbac.insertPolicy(tx.db, wildcardEntry(row, rbac.ACCESS_EXTERNAL));
   await emit(deps, tx, "network", "create", networkView(row, [], true));
   return networkView(row, [], isAdmin(caller));
 }
 
 export async function getNetwork(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<Network> {
   const caller = requireAuth(auth);
-  const row = await visibleNetwork(deps, caller, id);
-  const tags = await store.selectTags(reader(deps), [id]);
-  const subnets = await subnetIdsByNetwork(reader(deps), [id]);
-  return networkView(row, tags.get(id) ?? [], isAdmin(caller), subnets.get(id));
+  const db = reader(deps);
+  const row = await visibleNetworkFor(db, caller, id);
+  const tags = await store.selectTags(db, [id]);
+  const subnets = await subnetIdsByNetwork(db, [id]);
+  const access = (await rbac.accessOf(db, [id], caller.project_id)).get(id);
+  return networkView(row, tags.get(id) ?? [], isAdmin(caller), subnets.get(id), access);
 }
 
 export async function listNetworks(
@@ -165,8 +171,12 @@ export async function listNetworks(
   const admin = isAdmin(caller);
   const rows = await store.selectNetworks(db, query, { all: admin, project_id: caller.project_id });
   const ids = rows.map((row) => row.id);
-  const [tags, subnets] = [await store.selectTags(db, ids), await subnetIdsByNetwork(db, ids)];
-  return rows.map((row) => networkView(row, tags.get(row.id) ?? [], admin, subnets.get(row.id)));
+  const tags = await store.selectTags(db, ids);
+  const subnets = await subnetIdsByNetwork(db, ids);
+  const access = await rbac.accessOf(db, ids, caller.project_id);
+  return rows.map((row) =>
+    networkView(row, tags.get(row.id) ?? [], admin, subnets.get(row.id), access.get(row.id)),
+  );
 }
 
 export async function updateNetwork(
@@ -179,16 +189,16 @@ export async function updateNetwork(
   const caller = requireAuth(auth);
   const body = parseBody(networkAttributes, input, "update");
   return write(deps, async (tx) => {
-    const row = await visibleNetwork(deps, caller, id, tx);
+    const row = await visibleNetworkFor(tx.db, caller, id);
     authorize(caller, "update_network", networkTarget(row));
     refuseAdminOnly(caller, body, "update", input);
     checkRevision(row.revision_number, ifMatch);
+    await applySharing(tx, row, body);
     const changes: Partial<store.NetworkRow> = {
       ...(body.name !== undefined ? { name: body.name as string } : {}),
       ...(body.description !== undefined ? { description: body.description as string } : {}),
       ...(body.admin_state_up !== undefined ? { admin_state_up: body.admin_state_up ? 1 : 0 } : {}),
-      ...(body.shared !== undefined ? { shared: body.shared ? 1 : 0 } : {}),
-      ...(body["router:external"] !== undefined ? { external: body["router:external"] ? 1 : 0 } : {}),
+      ...(await rbac.wildcardFlags(tx.db, id)),
       ...(body.port_security_enabled !== undefined
         ? { port_security_enabled: body.port_security_enabled ? 1 : 0 }
         : {}),
@@ -201,12 +211,13 @@ export async function updateNetwork(
 export async function deleteNetwork(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<void> {
   const caller = requireAuth(auth);
   await write(deps, async (tx) => {
-    const row = await visibleNetwork(deps, caller, id, tx);
+    const row = await visibleNetworkFor(tx.db, caller, id);
     authorize(caller, "delete_network", networkTarget(row));
     // Like Neutron: the subnets go with the network, but not while a port still uses it.
     const portIds = await portIdsOfNetwork(tx.db, id);
     if (portIds.length > 0) throw new NetworkInUse(id, portIds);
     for (const subnet of await selectSubnetsOfNetwork(tx.db, id)) await deleteSubnetRow(tx.db, subnet.id);
+    await rbac.deletePoliciesOf(tx.db, id);
     await store.deleteNetworkRow(tx.db, id);
     await emit(deps, tx, "network", "delete", networkView(row, [], true));
   });
@@ -221,7 +232,7 @@ export async function changeNetworkTags(
 ): Promise<string[]> {
   const caller = requireAuth(auth);
   return write(deps, async (tx) => {
-    const row = await visibleNetwork(deps, caller, id, tx);
+    const row = await visibleNetworkFor(tx.db, caller, id);
     authorize(caller, "update_network", networkTarget(row));
     const next = await store.changeTags(tx.db, id, change);
     await bumpAndEmit(deps, tx, caller, row, {});
@@ -229,16 +240,52 @@ export async function changeNetworkTags(
   });
 }
 
-/** Another project's private network does not exist for the caller. */
-async function visibleNetwork(
-  deps: NetworkDeps,
-  caller: AuthContext,
-  id: string,
-  tx?: NetworkTx,
-): Promise<store.NetworkRow> {
-  const row = await store.selectNetwork(tx?.db ?? reader(deps), id);
-  if (row === undefined || !permits(caller, "get_network", networkTarget(row))) throw new NetworkNotFound(id);
-  return row;
+function wildcardEntry(row: store.NetworkRow, action: string): rbac.RbacRow {
+  return {
+    id: uuid(),
+    project_id: row.project_id,
+    object_type: "network",
+    object_id: row.id,
+    action,
+    target_tenant: rbac.WILDCARD,
+  };
+}
+
+/**
+ * `shared` and `router:external` as Neutron applies them: shared adds or removes the wildcard
+ * access_as_shared entry (refused while other projects rely on it); router:external=true makes a
+ * network that is not external yet external for everyone, false removes every access_as_external
+ * entry.
+ */
+async function applySharing(tx: NetworkTx, row: store.NetworkRow, body: Record<string, unknown>) {
+  if (body.shared !== undefined) {
+    const shared = await rbac.selectPoliciesOf(tx.db, row.id, rbac.ACCESS_SHARED);
+    const wildcard = shared.some((entry) => entry.target_tenant === rbac.WILDCARD);
+    if (body.shared && !wildcard) await rbac.insertPolicy(tx.db, wildcardEntry(row, rbac.ACCESS_SHARED));
+    if (!body.shared && wildcard) {
+      await checkUnshare(tx, row, shared);
+      await rbac.deletePoliciesOf(tx.db, row.id, rbac.ACCESS_SHARED, rbac.WILDCARD);
+    }
+  }
+  if (body["router:external"] !== undefined) {
+    const external = await rbac.selectPoliciesOf(tx.db, row.id, rbac.ACCESS_EXTERNAL);
+    if (body["router:external"] && external.length === 0)
+      await rbac.insertPolicy(tx.db, wildcardEntry(row, rbac.ACCESS_EXTERNAL));
+    if (!body["router:external"]) await rbac.deletePoliciesOf(tx.db, row.id, rbac.ACCESS_EXTERNAL);
+  }
+}
+
+/**
+ * Unsharing is refused while a project other than the owner has ports (besides the network's own)
+ * or subnets on the network and no entry naming it keeps its access.
+ */
+async function checkUnshare(tx: NetworkTx, row: store.NetworkRow, shared: readonly rbac.RbacRow[]) {
+  const users = new Set([
+    ...(await rbac.portProjectsOn(tx.db, row.id, true)),
+    ...(await rbac.subnetProjectsOn(tx.db, row.id)),
+  ]);
+  const allowed = new Set([row.project_id, ...shared.map((entry) => entry.target_tenant)]);
+  if ([...users].some((project) => !allowed.has(project))) throw new InvalidSharedSetting(row.name);
 }
 
 function checkRevision(current: number, expected: number | undefined): void {
@@ -257,6 +304,7 @@ async function bumpAndEmit(
   const bumped = await store.saveRevision(tx.db, "networks", row, changes, isoSeconds(deps.clock.now()));
   const tags = (await store.selectTags(tx.db, [row.id])).get(row.id) ?? [];
   const subnets = (await subnetIdsByNetwork(tx.db, [row.id])).get(row.id);
-  await emit(deps, tx, "network", "update", networkView(bumped, tags, true, subnets));
-  return networkView(bumped, tags, isAdmin(caller), subnets);
+  const access = (await rbac.accessOf(tx.db, [row.id], caller.project_id)).get(row.id);
+  await emit(deps, tx, "network", "update", networkView(bumped, tags, true, subnets, access));
+  return networkView(bumped, tags, isAdmin(caller), subnets, access);
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomInt } from "node:crypto";
 import type { AuthContext } from "../http/auth.ts";
 import { parseBody } from "../lib/attributes.ts";
 import { isUniqueViolation } from "../db/index.ts";
@@ -26,6 +26,7 @@ import { PortSecurityAndIPRequiredForSecurityGroups } from "./errors-security.ts
 import * as store from "./store.ts";
 import * as portStore from "./store-ports.ts";
 import { portView, type Port } from "./port-view.ts";
+import { releaseL3 } from "./l3-port-guard.ts";
 import { visibleNetworkFor } from "./network-access.ts";
 
 export type { Port };
@@ -50,7 +51,7 @@ export async function createPorts(
   });
 }
 
-async function insertPort(
+export async function insertPort(
   deps: NetworkDeps,
   tx: NetworkTx,
   caller: AuthContext,
@@ -74,9 +75,9 @@ async function insertPort(
   }
   await enforceQuota(tx, projectId, "port");
   const id = uuid();
-  const mac = await chooseMac(tx, networkId, body.mac_address as string | null);
   const now = isoSeconds(deps.clock.now());
-  const row: portStore.PortRow = {
+  const groups = JSON.stringify(await portGroups(deps, tx, caller, projectId, input, body, network));
+  const rowWith = (mac: string): portStore.PortRow => ({
     id,
     project_id: projectId,
     network_id: networkId,
@@ -89,7 +90,7 @@ async function insertPort(
     device_owner: body.device_owner as string,
     port_security_enabled:
       ((body.port_security_enabled as boolean | null) ?? network.port_security_enabled === 1) ? 1 : 0,
-    security_groups: JSON.stringify(await portGroups(deps, tx, caller, projectId, input, body, network)),
+    security_groups: groups,
     allowed_address_pairs: JSON.stringify(addressPairs(body.allowed_address_pairs, mac)),
     extra_dhcp_opts: JSON.stringify(body.extra_dhcp_opts ?? []),
     binding_host_id: body["binding:host_id"] as string,
@@ -98,9 +99,9 @@ async function insertPort(
     revision_number: 1,
     created_at: now,
     updated_at: now,
-  };
-  await insertRow(tx, row);
-  const fixedIps = await allocateFixedIps(tx, networkId, id, mac, requested, row.device_owner);
+  });
+  const row = await insertWithMac(tx, rowWith, body.mac_address as string | null);
+  const fixedIps = await allocateFixedIps(tx, networkId, id, row.mac_address, requested, row.device_owner);
   const port = portView(row, fixedIps, []);
   await emit(deps, tx, "port", "create", port);
   return port;
@@ -200,6 +201,7 @@ export async function deletePort(deps: NetworkDeps, auth: AuthContext | null, id
     const row = await visiblePort(tx.db, caller, id);
     authorize(caller, "delete_port", { project_id: row.project_id });
     const ips = (await portStore.allocationsOf(tx.db, [id])).get(id) ?? [];
+    await releaseL3(deps, tx, row);
     await portStore.deletePortRow(tx.db, id);
     await emit(deps, tx, "port", "delete", portView(row, ips, []));
   });
@@ -309,21 +311,43 @@ async function portGroups(
   return [await ensureDefaultGroup(deps, tx, projectId)];
 }
 
+/**
+ * Inserts the port with the requested MAC, or a random one (another on the rare clash). The
+ * (network, MAC) unique key is the check: one statement, no look-up first.
+ */
+async function insertWithMac(
+  tx: NetworkTx,
+  rowWith: (mac: string) => portStore.PortRow,
+  requested: string | null,
+): Promise<portStore.PortRow> {
+  for (;;) {
+    const row = rowWith(requested ?? randomMac());
+    if (await portStore.insertPortIfMacFree(tx.db, row)) return row;
+    if (requested !== null) throw new MacAddressInUse(requested, row.network_id);
+  }
+}
+
+/** OpenStack's fa:16:3e prefix; randomInt draws from a buffered pool, randomBytes makes a syscall. */
+function randomMac(): string {
+  const n = randomInt(0x1000000);
+  return `fa:16:3e:${[n >> 16, (n >> 8) & 0xff, n & 0xff].map((b) => b.toString(16).padStart(2, "0")).join(":")}`;
+}
+
 /** A MAC from OpenStack's fa:16:3e prefix, or the requested one if free on the network. */
-async function chooseMac(tx: NetworkTx, networkId: string, requested: string | null): Promise<string> {
+export async function chooseMac(tx: NetworkTx, networkId: string, requested: string | null): Promise<string> {
   if (requested !== null) {
     if (await portStore.macInUse(tx.db, networkId, requested))
       throw new MacAddressInUse(requested, networkId);
     return requested;
   }
   for (;;) {
-    const mac = `fa:16:3e:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, "0")).join(":")}`;
+    const mac = randomMac();
     if (!(await portStore.macInUse(tx.db, networkId, mac))) return mac;
   }
 }
 
 /** The (network, MAC) unique key settles a race between two ports picking one MAC. */
-async function insertRow(tx: NetworkTx, row: portStore.PortRow): Promise<void> {
+export async function insertRow(tx: NetworkTx, row: portStore.PortRow): Promise<void> {
   try {
     await portStore.insertPort(tx.db, row);
   } catch (error) {

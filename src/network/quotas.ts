@@ -118,8 +118,9 @@ export async function enforceQuota(
   resource: store.CountedResource,
 ): Promise<void> {
   await store.lockProjectQuota(tx, projectId);
-  const [row] = (await store.selectLimits(tx.db, projectId)).filter((r) => r.resource === resource);
-  const limit = row?.hard_limit ?? DEFAULT_QUOTAS[resource] ?? -1;
-  if (limit >= 0 && (await store.countOwned(tx.db, resource, projectId)) + 1 > limit)
+  const fallback = DEFAULT_QUOTAS[resource] ?? -1;
+  const { limit, used } = await store.limitAndUsage(tx.db, resource, projectId, fallback);
+  const effective = limit ?? fallback;
+  if (effective >= 0 && (used ?? 0) + 1 > effective)
     throw new OverQuota(`Quota exceeded for resources: ['${resource}'].`);
 }

@@ -37,6 +37,20 @@ export async function insertPort(db: Db, row: PortRow): Promise<void> {
   await db.insertInto("ports").values(row).execute();
 }
 
+/**
+ * Inserts the port unless its MAC is taken on the network; false then. The (network, MAC) unique
+ * key decides, so there is no separate look-up and a PostgreSQL transaction survives the clash.
+ */
+export async function insertPortIfMacFree(db: Db, row: PortRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto("ports")
+    .values(row)
+    .onConflict((oc) => oc.columns(["network_id", "mac_address"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
 export async function deletePortRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom("ip_allocations").where("port_id", "=", id).execute();
   await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();

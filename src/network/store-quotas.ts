@@ -33,6 +33,10 @@ export const COUNTED = {
   port: "ports",
   security_group: "security_groups",
   security_group_rule: "security_group_rules",
+  router: "routers",
+  floatingip: "floating_ips",
+  subnetpool: "subnetpools",
+  rbac_policy: "rbac_policies",
 } as const;
 export type CountedResource = keyof typeof COUNTED;
 
@@ -41,6 +45,29 @@ export async function countOwned(db: Db, resource: CountedResource, projectId: s
     n: number | string;
   }>`select count(*) as n from ${sql.table(COUNTED[resource])} where project_id = ${projectId}`.execute(db);
   return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * The project's own limit for `resource` (null: none set, the default applies) and, only when the
+ * effective limit is not -1 (unlimited), how many it owns: one query on the hot path of every
+ * create instead of a read of all the project's limits plus a count.
+ */
+export async function limitAndUsage(
+  db: Db,
+  resource: CountedResource,
+  projectId: string,
+  defaultLimit: number,
+): Promise<{ limit: number | null; used: number | null }> {
+  const result = await sql<{ hard_limit: number | null; used: number | string | null }>`
+    select q.hard_limit, case when coalesce(q.hard_limit, ${defaultLimit}) >= 0
+      then (select count(*) from ${sql.table(COUNTED[resource])} where project_id = ${projectId}) end as used
+    from (select (select hard_limit from network_quotas
+      where project_id = ${projectId} and resource = ${resource}) as hard_limit) q`.execute(db);
+  const row = result.rows[0];
+  return {
+    limit: row?.hard_limit ?? null,
+    used: row?.used === null || row?.used === undefined ? null : Number(row.used),
+  };
 }
 
 /**

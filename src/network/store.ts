@@ -6,13 +6,14 @@ import {
   orderByClause,
   type ListQuery,
 } from "../lib/list-query.ts";
+import { externalAnywhere, sharedWith, targetedAccess } from "./store-rbac.ts";
 import type { NetworkTables } from "./tables.ts";
 
 /** Queries for networks, segments and tags. */
 type Db = Kysely<NetworkTables>;
 export type NetworkRow = Selectable<NetworkTables["networks"]>;
 
-/** Who may see a row: everything for admins, else own project plus shared/external networks. */
+/** Who may see a row: everything for admins, else own project plus shared/external (RBAC) networks. */
 export interface Visibility {
   all: boolean;
   project_id: string | null;
@@ -22,11 +23,34 @@ export function selectNetwork(db: Db, id: string): Promise<NetworkRow | undefine
   return db.selectFrom("networks").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/**
+ * One SQL query: own networks, those shared or external for everyone (the wildcard RBAC entries,
+ * mirrored in the shared/external columns), and those an RBAC entry names the project in.
+ */
 export function selectNetworks(db: Db, query: ListQuery, visibility: Visibility): Promise<NetworkRow[]> {
+  const project = visibility.project_id ?? "";
   const scope = visibility.all
     ? undefined
-    : sql<SqlBool>`(${sql.ref("project_id")} = ${visibility.project_id ?? ""} or ${sql.ref("shared")} = 1 or ${sql.ref("external")} = 1)`;
-  return selectPage<NetworkRow>(db, "networks", query, scope);
+    : sql<SqlBool>`(${sql.ref("project_id")} = ${project} or ${sql.ref("shared")} = 1 or ${sql.ref("external")} = 1 or ${targetedAccess(project)})`;
+  const { rest, conditions } = rbacFilters(query, visibility.project_id);
+  return selectPage<NetworkRow>(db, "networks", rest, scope, conditions);
+}
+
+/**
+ * `shared` and `router:external` filter on RBAC entries, as in Neutron: shared means shared with
+ * the caller or everyone, external means any access_as_external entry (not just the wildcard).
+ */
+function rbacFilters(query: ListQuery, projectId: string | null) {
+  const rewrite = (column: string) => (column === "shared" ? sharedWith(projectId) : externalAnywhere());
+  const conditions = query.filters
+    .filter((f) => f.column === "shared" || f.column === "external")
+    .map(({ column, values }) => {
+      const wanted = new Set(values.map((v) => v === 1));
+      if (wanted.size === 2) return sql<SqlBool>`1 = 1`;
+      return wanted.has(true) ? rewrite(column) : sql<SqlBool>`not ${rewrite(column)}`;
+    });
+  const filters = query.filters.filter((f) => f.column !== "shared" && f.column !== "external");
+  return { rest: { ...query, filters }, conditions };
 }
 
 /**
@@ -121,7 +145,8 @@ export async function replaceTags(db: Db, id: string, tags: readonly string[]): 
 }
 
 /** Tables of resources with standard attributes (revision_number, updated_at). */
-export type RevisionedTable = "networks" | "subnets" | "ports" | "security_groups";
+export type RevisionedTable =
+  "networks" | "subnets" | "ports" | "security_groups" | "routers" | "floating_ips";
 
 /**
  * Saves `changes` as the row's next revision: every change bumps revision_number and updated_at

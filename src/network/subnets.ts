@@ -1,11 +1,9 @@
 import type { AuthContext } from "../http/auth.ts";
 import { InvalidInput, parseBody } from "../lib/attributes.ts";
-import { BadRequest } from "../lib/errors.ts";
 import { uuid } from "../lib/ids.ts";
 import {
   cidrsOverlap,
   defaultAllocationPools,
-  defaultGateway,
   formatCidr,
   formatIp,
   formatRange,
@@ -30,7 +28,9 @@ import {
 } from "./deps.ts";
 import { IpamValueInvalid, SubnetInUse, SubnetNotFound } from "./errors-ipam.ts";
 import { NetworkNotFound, RevisionNumberConstraintFailed } from "./errors.ts";
+import { NetworkSubnetPoolAffinityError } from "./errors-subnetpool.ts";
 import { subnetAttributes } from "./schemas/subnet.ts";
+import { checkCidrRequest, chooseCidr, defaultGatewayOf } from "./subnet-allocation.ts";
 import { enforceQuota } from "./quotas.ts";
 import * as store from "./store.ts";
 import * as subnetStore from "./store-subnets.ts";
@@ -61,7 +61,7 @@ export function subnetView(row: subnetStore.SubnetRow, tags: readonly string[]) 
     project_id: row.project_id,
     network_id: row.network_id,
     ip_version: row.ip_version,
-    subnetpool_id: null,
+    subnetpool_id: row.subnetpool_id,
     enable_dhcp: row.enable_dhcp === 1,
     ipv6_ra_mode: row.ipv6_ra_mode,
     ipv6_address_mode: row.ipv6_address_mode,
@@ -110,9 +110,7 @@ async function insertSubnet(
   projectId: string,
 ): Promise<Subnet> {
   const networkId = body.network_id as string;
-  if (body.cidr === null) {
-    throw new BadRequest("Bad subnets request: a subnetpool must be specified in the absence of a cidr.");
-  }
+  checkCidrRequest(body);
   const network = await store.selectNetwork(tx.db, networkId);
   if (
     network === undefined ||
@@ -126,12 +124,13 @@ async function insertSubnet(
   }
   authorize(caller, "create_subnet", { project_id: network.project_id });
   const version = body.ip_version as 4 | 6;
-  const cidr = checkCidr(body.cidr, version);
+  const choice = await chooseCidr(tx, caller, projectId, body);
+  const cidr = choice.cidr;
   const enableDhcp = body.enable_dhcp as boolean;
   if (enableDhcp) checkDhcpPrefix(cidr);
   const gateway =
     body.gateway_ip === undefined
-      ? defaultGateway(cidr)
+      ? defaultGatewayOf(choice)
       : checkGateway(body.gateway_ip as string | null, cidr);
   const nameservers = checkNameservers(body.dns_nameservers as string[], version);
   const routes = checkRoutes(body.host_routes as Route[], version);
@@ -140,7 +139,8 @@ async function insertSubnet(
   const now = isoSeconds(deps.clock.now());
   // First, so that concurrent creations on one network take turns for the overlap check.
   await bumpNetwork(tx, networkId, now);
-  for (const other of await subnetStore.selectSubnetsOfNetwork(tx.db, networkId)) {
+  const others = await subnetStore.selectSubnetsOfNetwork(tx.db, networkId);
+  for (const other of others) {
     const existing = parseCidrLoose(other.cidr);
     if (existing && cidrsOverlap(existing, cidr)) {
       throw new InvalidInput(
@@ -148,6 +148,9 @@ async function insertSubnet(
       );
     }
   }
+  // Like Neutron: a network's subnets of one IP version all come from the same pool, or none.
+  if (others.some((other) => other.ip_version === version && other.subnetpool_id !== choice.subnetpoolId))
+    throw new NetworkSubnetPoolAffinityError();
   // Only a /31's default gateway gets here: it is the broadcast address, which IPAM never hands out.
   if (gateway !== null && isReservedV4(cidr, gateway))
     throw new IpamValueInvalid(formatIp(gateway), formatCidr(cidr));
@@ -174,6 +177,7 @@ async function insertSubnet(
     dns_nameservers: JSON.stringify(nameservers),
     host_routes: JSON.stringify(routes),
     service_types: JSON.stringify(body.service_types ?? []),
+    subnetpool_id: choice.subnetpoolId,
     revision_number: 0,
     created_at: now,
     updated_at: now,

@@ -47,6 +47,8 @@ export interface NetworkTables {
     revision_number: number;
     created_at: string;
     updated_at: string;
+    /** The pool the CIDR was allocated from (0008). */
+    subnetpool_id: string | null;
   };
   ports: {
     id: string;
@@ -100,6 +102,75 @@ export interface NetworkTables {
     updated_at: string;
   };
   // routers and floating IPs (0007)
+  routers: {
+    id: string;
+    project_id: string;
+    name: string;
+    description: string;
+    admin_state_up: number;
+    status: string;
+    gw_port_id: string | null;
+    enable_snat: number;
+    availability_zone_hints: string;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  router_routes: { router_id: string; destination: string; nexthop: string };
+  floating_ips: {
+    id: string;
+    project_id: string;
+    description: string;
+    floating_network_id: string;
+    floating_ip_address: string;
+    floating_port_id: string;
+    port_id: string | null;
+    fixed_ip_address: string | null;
+    router_id: string | null;
+    status: string;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  port_forwardings: {
+    id: string;
+    floatingip_id: string;
+    protocol: string;
+    external_port: number;
+    internal_port: number;
+    internal_ip_address: string;
+    internal_port_id: string;
+    description: string;
+  };
   // subnet pools (0008)
+  subnetpools: {
+    id: string;
+    project_id: string;
+    name: string;
+    description: string;
+    ip_version: number;
+    /** JSON list of canonical, compacted CIDRs. */
+    prefixes: string;
+    default_prefixlen: number;
+    min_prefixlen: number;
+    max_prefixlen: number;
+    default_quota: number | null;
+    shared: number;
+    is_default: number;
+    address_scope_id: string | null;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
   // RBAC policies (0009)
+  rbac_policies: {
+    id: string;
+    /** The project that created the entry (for the implicit wildcards: the network's owner). */
+    project_id: string;
+    object_type: string;
+    object_id: string;
+    action: string;
+    /** A project id, or '*' for every project. */
+    target_tenant: string;
+  };
 }

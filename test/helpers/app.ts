@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { buildApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig, type Config } from "../../src/config.ts";
 import { createContext, type AppContext } from "../../src/context.ts";
 import { bootstrapIdentity } from "../../src/identity/bootstrap.ts";
 import { FakeClock, type Clock } from "../../src/lib/clock.ts";
@@ -25,10 +25,16 @@ export interface TestApp {
  * A fresh app on a fresh database (in-memory SQLite, or its own PostgreSQL schema when
  * STRATUS_TEST_DB=postgres), bootstrapped like `stratus serve`.
  */
-export async function startTestApp(options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { clock?: Clock; config?: Partial<Config> } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "stratus-test-"));
   const { url, options: dbOptions, drop } = await testDbUrl();
-  const config = { ...loadConfig(["--data-dir", dataDir, "--db", url]), adminPassword: ADMIN_PASSWORD };
+  const config = {
+    ...loadConfig(["--data-dir", dataDir, "--db", url]),
+    adminPassword: ADMIN_PASSWORD,
+    ...options.config,
+  };
   const clock = (options.clock as FakeClock | undefined) ?? new FakeClock(new Date());
   const ctx = await createContext(config, { clock, db: dbOptions });
   await bootstrapIdentity(

@@ -1,7 +1,22 @@
 import { randomBytes } from "node:crypto";
-import type { Method, ParityCase } from "./keystone-cases.ts";
+import type { Method } from "./keystone-cases.ts";
 
 /** Runs the parity cases against one server and normalises what it answers. */
+
+/** What the harness needs of a case (keystone-cases.ts and neutron-cases.ts both fit). */
+export interface CaseLike {
+  name: string;
+  method: Method;
+  path: string;
+  /** Sent below the server's root as-is rather than below `Target.prefix`. */
+  root?: true;
+  body?: unknown;
+  raw?: string;
+  /** "admin", "none", or a name in `Target.tokens`. */
+  as: string;
+  headers?: Record<string, string>;
+  save?: Record<string, string>;
+}
 
 export interface WireRequest {
   method: Method;
@@ -35,6 +50,12 @@ export interface Target {
   adminPassword: string;
   /** Matches the server's identity root in URLs ("http://127.0.0.1:5000"); replaced by "<url>". */
   base: RegExp;
+  /** Put before every case's path unless the case is `root` (default "/v3"). */
+  prefix?: string;
+  /** Tokens of other principals, by the name cases use in `as`. */
+  tokens?: Record<string, string>;
+  /** Further placeholders for paths, headers and bodies (project ids...). */
+  vars?: Record<string, string>;
 }
 
 /** Letters that are not hex digits, so a suffix never looks like part of an id. */
@@ -43,9 +64,10 @@ export function randomSuffix(): string {
   return [...randomBytes(8)].map((byte) => letters[byte % letters.length]).join("");
 }
 
-export async function runCases(cases: readonly ParityCase[], target: Target): Promise<Outcome[]> {
+export async function runCases(cases: readonly CaseLike[], target: Target): Promise<Outcome[]> {
   const suffix = randomSuffix();
   const vars = new Map<string, string>([
+    ...Object.entries(target.vars ?? {}),
     ["suffix", suffix],
     ["admin_password", target.adminPassword],
     ["missing_id", randomBytes(16).toString("hex")],
@@ -57,15 +79,20 @@ export async function runCases(cases: readonly ParityCase[], target: Target): Pr
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(c.headers ?? {})) headers[name.toLowerCase()] = fill(value);
     if (c.as === "admin") headers["x-auth-token"] = target.adminToken;
+    else if (c.as !== "none") {
+      const token = target.tokens?.[c.as];
+      if (token === undefined) throw new Error(`case ${c.name}: no token for ${c.as}`);
+      headers["x-auth-token"] = token;
+    }
     const body = c.raw ?? (c.body === undefined ? undefined : JSON.stringify(fillDeep(c.body, fill)));
     if (body !== undefined) headers["content-type"] = "application/json";
     const response = await target.send({
       method: c.method,
-      path: fill(c.root ? c.path : `/v3${c.path}`),
+      path: fill(c.root ? c.path : `${target.prefix ?? "/v3"}${c.path}`),
       headers,
       ...(body !== undefined ? { body } : {}),
     });
-    const json: unknown = response.text === "" ? null : JSON.parse(response.text);
+    const json: unknown = response.text === "" ? null : parseOrText(response.text);
     for (const [name, from] of Object.entries(c.save ?? {})) {
       const value = from.startsWith("header:") ? response.headers[from.slice(7)] : dig(json, from);
       if (typeof value === "string") vars.set(name, value);
@@ -75,10 +102,19 @@ export async function runCases(cases: readonly ParityCase[], target: Target): Pr
       method: c.method,
       path: c.path,
       status: response.status,
-      body: normalise(json),
+      body: normalise(json, body ?? ""),
     });
   }
   return outcomes;
+}
+
+/** JSON, or the text itself when it is not JSON (an HTML error page, plain text). */
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function fillDeep(value: unknown, fill: (text: string) => string): unknown {
@@ -99,12 +135,16 @@ function dig(value: unknown, path: string): unknown {
   return current;
 }
 
+/** Keys whose IP address a server picks itself (at random in Neutron) unless the request named it. */
+const ALLOCATED_ADDRESS_KEYS = new Set(["ip_address", "floating_ip_address", "fixed_ip_address"]);
+
 /**
  * Makes a body stable across runs and servers: the identity root in URLs becomes "<url>", other
  * URLs' hosts "<host>", ids "<id>", timestamps "<time>", the name suffix "<suffix>", secrets
- * "<secret>" and audit ids "<audit_id>".
+ * "<secret>", audit ids "<audit_id>", MAC addresses "<mac>", and addresses the server allocated
+ * (ALLOCATED_ADDRESS_KEYS whose value the request did not contain) "<ip>".
  */
-export function normaliser(base: RegExp, suffix: string): (value: unknown) => unknown {
+export function normaliser(base: RegExp, suffix: string): (value: unknown, request?: string) => unknown {
   const baseAtStart = new RegExp(`^${base.source}`);
   const text = (s: string) =>
     s
@@ -113,9 +153,14 @@ export function normaliser(base: RegExp, suffix: string): (value: unknown) => un
       .replace(/^[a-z][a-z0-9+.-]*:\/\/[^/\s]+/, "<host>")
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
       .replace(/[0-9a-f]{32}/g, "<id>")
-      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?/g, "<time>");
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?/g, "<time>")
+      .replace(/\b[0-9a-f]{2}(:[0-9a-f]{2}){5}\b/gi, "<mac>");
+  let request = "";
   const walk = (value: unknown, key: string | undefined): unknown => {
     if (key === "secret" && typeof value === "string") return "<secret>";
+    if (key !== undefined && ALLOCATED_ADDRESS_KEYS.has(key) && typeof value === "string") {
+      if (!request.includes(`"${value}"`)) return "<ip>";
+    }
     if (key === "audit_ids" && Array.isArray(value)) return value.map(() => "<audit_id>");
     if (typeof value === "string") return text(value);
     if (Array.isArray(value)) return value.map((item) => walk(item, undefined));
@@ -124,7 +169,10 @@ export function normaliser(base: RegExp, suffix: string): (value: unknown) => un
     }
     return value;
   };
-  return (value) => walk(value, undefined);
+  return (value, requestBody = "") => {
+    request = requestBody;
+    return walk(value, undefined);
+  };
 }
 
 export type Shape = string | Shape[] | { [key: string]: Shape };

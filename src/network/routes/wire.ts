@@ -35,22 +35,33 @@ export function baseUrl(request: FastifyRequest): string {
 
 const params = (request: FastifyRequest) => request.params as Record<string, string>;
 
+/** Each Neutron plugin instance's `pagination_max_limit` (a test may run several apps at once). */
+const pageCaps = new WeakMap<FastifyInstance, number>();
+
+/** Caps the pages of every collection registered on `app` afterwards (see parseListQuery). */
+export function setPaginationMaxLimit(app: FastifyInstance, maxLimit: number): void {
+  pageCaps.set(app, maxLimit);
+}
+
 export function registerCollection<Item extends { id: string; tags: string[] }>(
   app: FastifyInstance,
   spec: CollectionSpec<Item>,
 ): void {
   const { member, collection } = spec;
   const base = `/v2.0/${spec.path ?? collection}`;
+  const maxLimit = pageCaps.get(app) ?? -1;
   const fieldsOf = (request: FastifyRequest) =>
     parseListQuery(spec.attributes, {
       fields: (request.query as QueryParams).fields,
     }).fields;
 
   app.get(base, async (request) => {
-    const query = parseListQuery(spec.attributes, request.query as QueryParams, [
-      ...TAG_FILTERS,
-      ...(spec.extraFilters ?? []),
-    ]);
+    const query = parseListQuery(
+      spec.attributes,
+      request.query as QueryParams,
+      [...TAG_FILTERS, ...(spec.extraFilters ?? [])],
+      maxLimit,
+    );
     const items = await spec.list(request.auth, query);
     const links = pageLinks(
       `${baseUrl(request)}${request.url.replace(/^\/networking/, "")}`,
@@ -59,7 +70,8 @@ export function registerCollection<Item extends { id: string; tags: string[] }>(
     );
     return {
       [collection]: items.map((item) => selectFields(item, query.fields)),
-      ...(links ? { [`${collection}_links`]: links } : {}),
+      // Neutron leaves the key out when there is no link to give.
+      ...(links && links.length > 0 ? { [`${collection}_links`]: links } : {}),
     };
   });
   app.get(`${base}/:id`, async (request) => ({

@@ -1,4 +1,11 @@
-import { toInteger, validList, validString, type AttributeMap } from "../../lib/attributes.ts";
+import {
+  toBoolean,
+  toInteger,
+  validList,
+  validString,
+  validUuidOrNull,
+  type AttributeMap,
+} from "../../lib/attributes.ts";
 import { formatCidr, parseCidr, parseCidrLoose, parseIp } from "../../lib/ip.ts";
 import { booleanAttribute, standardAttributes, uuidAttribute } from "./standard.ts";
 
@@ -20,7 +27,7 @@ export function pyRepr(value: unknown): string {
   return typeof value === "string" ? `'${value}'` : pyStr(value);
 }
 
-const isDict = (value: unknown): value is Record<string, unknown> =>
+export const isDict = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
@@ -37,7 +44,7 @@ function dictReason(item: unknown, keys: readonly string[], listed: string, expe
   return undefined;
 }
 
-const validIpAddress = (value: unknown) =>
+export const validIpAddress = (value: unknown) =>
   typeof value === "string" && parseIp(value) !== undefined
     ? undefined
     : `'${pyStr(value)}' is not a valid IP address`;
@@ -76,7 +83,7 @@ const validDestination = (value: unknown) => {
     : `'${pyStr(value)}' is not a recognized CIDR, '${formatCidr(loose)}' is recommended`;
 };
 
-const validHostRoutes = (value: unknown) => {
+export const validHostRoutes = (value: unknown) => {
   if (!Array.isArray(value)) return `Invalid data format for hostroute: '${pyStr(value)}'`;
   const seen: Array<Record<string, unknown>> = [];
   for (const route of value) {
@@ -99,7 +106,7 @@ const validHostRoutes = (value: unknown) => {
 };
 
 /** An explicit null stands for the empty list. */
-const nullAsEmpty = (value: unknown) => (value === null ? [] : value);
+export const nullAsEmpty = (value: unknown) => (value === null ? [] : value);
 
 const IPV6_MODES = [null, "slaac", "dhcpv6-stateful", "dhcpv6-stateless"];
 const validIpv6Mode = (value: unknown) =>
@@ -122,7 +129,7 @@ export const subnetAttributes: AttributeMap = {
   cidr: {
     allow_post: true,
     allow_put: false,
-    // Without a CIDR Neutron wants a subnet pool, which the domain refuses in Neutron's words.
+    // Without a CIDR the subnet is allocated from a subnet pool.
     default: null,
     validate: (v) => (v === null ? undefined : validString(64)(v)),
     is_visible: true,
@@ -187,8 +194,27 @@ export const subnetAttributes: AttributeMap = {
     allow_post: true,
     allow_put: false,
     default: null,
-    validate: (v) => (v === null ? undefined : "subnet pools are not available in this version"),
+    validate: validUuidOrNull,
     is_visible: true,
+    is_filter: true,
+    is_sort_key: true,
+    column: "subnetpool_id",
+  },
+  // The size of a CIDR chosen from a pool; null: the pool's default_prefixlen.
+  prefixlen: {
+    allow_post: true,
+    allow_put: false,
+    default: null,
+    convert: (v) => toInteger(v === null ? "None" : v),
+    validate: (v) => (typeof v === "number" && v < 0 ? `'${v}' should be non-negative` : undefined),
+    is_visible: false,
+  },
+  use_default_subnetpool: {
+    allow_post: true,
+    allow_put: false,
+    default: false,
+    convert: toBoolean,
+    is_visible: false,
   },
   service_types: {
     allow_post: true,

@@ -1,0 +1,133 @@
+import type { AuthContext } from "../http/auth.ts";
+import type { NetworkDeps, NetworkTx } from "./deps.ts";
+import { isAdmin } from "./deps.ts";
+import { BadRequest, RouterExternalGatewayInUseByFloatingIp } from "./errors-router.ts";
+import { PolicyNotAuthorized } from "./errors.ts";
+import { allocateFixedIps, type FixedIp, type FixedIpRequest } from "./ipam.ts";
+import { visibleNetworkFor } from "./network-access.ts";
+import { createServicePort, deleteServicePort } from "./service-ports.ts";
+import { DEVICE_OWNER } from "./device-owners.ts";
+import * as portStore from "./store-ports.ts";
+import type { RouterRow } from "./store-routers.ts";
+import { floatingIpsOfRouter } from "./store-floating-ips.ts";
+
+/** external_gateway_info as Neutron shows it [ext-gw-mode]. */
+export interface GatewayInfo {
+  network_id: string;
+  enable_snat: boolean;
+  external_fixed_ips: FixedIp[];
+}
+
+interface GatewayRequest {
+  network_id: string;
+  enable_snat?: boolean;
+  external_fixed_ips?: FixedIpRequest[] | null;
+}
+
+/** The sub-attributes in the order neutron-lib declares them (policy messages list them so). */
+const GATEWAY_KEYS = ["network_id", "enable_snat", "external_fixed_ips"] as const;
+const ADMIN_ONLY_KEYS = ["enable_snat", "external_fixed_ips"];
+
+export async function gatewayInfo(db: NetworkTx["db"], row: RouterRow): Promise<GatewayInfo | null> {
+  if (row.gw_port_id === null) return null;
+  const port = await portStore.selectPort(db, row.gw_port_id);
+  if (port === undefined) return null;
+  const ips = (await portStore.allocationsOf(db, [port.id])).get(port.id) ?? [];
+  return {
+    network_id: port.network_id,
+    enable_snat: row.enable_snat === 1,
+    external_fixed_ips: ips.map((ip) => ({ subnet_id: ip.subnet_id, ip_address: ip.ip_address })),
+  };
+}
+
+/**
+ * Choosing SNAT or the gateway's own addresses is for admins (Neutron's default policy). The
+ * failed check names every sub-attribute given, as Neutron's nested rule does.
+ */
+export function refuseAdminOnlyGateway(
+  caller: AuthContext,
+  action: "create" | "update",
+  info: unknown,
+): void {
+  if (isAdmin(caller) || typeof info !== "object" || info === null) return;
+  const given = GATEWAY_KEYS.filter((key) => Object.hasOwn(info, key));
+  const denied = given.find((key) => ADMIN_ONLY_KEYS.includes(key));
+  if (denied === undefined) return;
+  const rule = `${action}_router:external_gateway_info`;
+  const check = `(rule:${action}_router and (rule:${rule} and (${given.map((key) => `rule:${rule}:${key}`).join(" and ")})))`;
+  throw new PolicyNotAuthorized(`${rule}:${denied}`, check);
+}
+
+/**
+ * Sets, changes or clears the router's gateway: returns the router columns that change. The
+ * gateway port belongs to no project (Neutron leaves its tenant empty) so tenants never see it.
+ */
+export async function changeGateway(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  caller: AuthContext,
+  row: RouterRow,
+  info: unknown,
+): Promise<Partial<RouterRow>> {
+  const wanted = asRequest(info);
+  const current = row.gw_port_id === null ? undefined : await portStore.selectPort(tx.db, row.gw_port_id);
+  const enableSnat = wanted?.enable_snat ?? true;
+  if (current !== undefined && current.network_id === wanted?.network_id) {
+    if (wanted.external_fixed_ips !== undefined) await readdress(tx, current, wanted.external_fixed_ips);
+    return { enable_snat: enableSnat ? 1 : 0 };
+  }
+  if (current !== undefined) {
+    await refuseWhileFloatingIps(tx, row.id, current.network_id);
+    await deleteServicePort(deps, tx, current.id);
+  }
+  if (wanted === null) return { gw_port_id: null, enable_snat: 1 };
+  const network = await visibleNetworkFor(tx.db, caller, wanted.network_id);
+  if (network.external !== 1)
+    throw new BadRequest("router", `Network ${network.id} is not an external network`);
+  const port = await createServicePort(deps, tx, {
+    networkId: network.id,
+    projectId: "",
+    deviceOwner: DEVICE_OWNER.routerGateway,
+    deviceId: row.id,
+    fixedIps: wanted.external_fixed_ips ?? null,
+  });
+  if (port.fixedIps.length === 0)
+    throw new BadRequest("router", `No IPs available for external network ${network.id}`);
+  return { gw_port_id: port.row.id, enable_snat: enableSnat ? 1 : 0 };
+}
+
+/** Removes the gateway port when the router goes. */
+export async function clearGateway(deps: NetworkDeps, tx: NetworkTx, row: RouterRow): Promise<void> {
+  if (row.gw_port_id !== null) await deleteServicePort(deps, tx, row.gw_port_id);
+}
+
+function asRequest(info: unknown): GatewayRequest | null {
+  if (typeof info !== "object" || info === null || Object.keys(info).length === 0) return null;
+  return info as GatewayRequest;
+}
+
+/** Floating IPs reach the outside through the gateway: it cannot move while they use it. */
+async function refuseWhileFloatingIps(tx: NetworkTx, routerId: string, networkId: string): Promise<void> {
+  if ((await floatingIpsOfRouter(tx.db, routerId)).length > 0)
+    throw new RouterExternalGatewayInUseByFloatingIp(routerId, networkId);
+}
+
+/** New external_fixed_ips on the same network: the gateway port keeps its id and MAC. */
+async function readdress(
+  tx: NetworkTx,
+  port: portStore.PortRow,
+  requests: FixedIpRequest[] | null,
+): Promise<void> {
+  const current = (await portStore.allocationsOf(tx.db, [port.id])).get(port.id) ?? [];
+  for (const ip of current) await portStore.releaseAddress(tx.db, ip.subnet_id, ip.ip_address);
+  const fixedIps = await allocateFixedIps(
+    tx,
+    port.network_id,
+    port.id,
+    port.mac_address,
+    requests,
+    port.device_owner,
+  );
+  if (fixedIps.length === 0)
+    throw new BadRequest("router", `No IPs available for external network ${port.network_id}`);
+}
