@@ -6,9 +6,10 @@ import { requireAuth } from "./deps.ts";
 
 /**
  * Availability zones [availability_zone, network_availability_zone]. One machine is one zone
- * today, "nova" as in a default OpenStack; networks are the zoned resource served so far.
+ * today, "nova" as in a default OpenStack, for networks and routers alike.
  */
 export const AVAILABILITY_ZONES = ["nova"] as const;
+const ZONED_RESOURCES = ["network", "router"] as const;
 
 export interface AvailabilityZone {
   name: string;
@@ -37,11 +38,9 @@ export function listAvailabilityZones(auth: AuthContext | null, params: QueryPar
     const given = params[name];
     return given === undefined || (Array.isArray(given) ? given.includes(value) : given === value);
   };
-  return AVAILABILITY_ZONES.map((name) => ({
-    name,
-    resource: "network",
-    state: "available" as const,
-  })).filter(
+  return AVAILABILITY_ZONES.flatMap((name) =>
+    ZONED_RESOURCES.map((resource) => ({ name, resource, state: "available" as const })),
+  ).filter(
     (zone) => wanted("name", zone.name) && wanted("resource", zone.resource) && wanted("state", zone.state),
   );
 }

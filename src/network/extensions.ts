@@ -72,6 +72,104 @@ export const extensions: readonly Extension[] = [
     description: "Expose mapping of virtual networks to physical networks",
   },
   {
+    alias: "security-group",
+    name: "security-group",
+    description: "The security groups extension.",
+  },
+  {
+    alias: "stateful-security-group",
+    name: "Stateful security group",
+    description: "Indicates if the security group is stateful or not",
+  },
+  {
+    alias: "quotas",
+    name: "Quota management support",
+    description: "Expose functions for quotas management per tenant",
+  },
+  {
+    alias: "quota_details",
+    name: "Quota details management support",
+    description: "Expose functions for quotas usage statistics per project",
+  },
+  {
+    alias: "availability_zone",
+    name: "Availability Zone",
+    description: "The availability zone extension.",
+  },
+  {
+    alias: "network_availability_zone",
+    name: "Network Availability Zone",
+    description: "Availability zone support for network.",
+  },
+  {
+    alias: "router_availability_zone",
+    name: "Router Availability Zone",
+    description: "Availability zone support for router.",
+  },
+  {
+    alias: "port-security",
+    name: "Port Security",
+    description: "Provides port security",
+  },
+  {
+    alias: "allowed-address-pairs",
+    name: "Allowed Address Pairs",
+    description: "Provides allowed address pairs",
+  },
+  {
+    alias: "extra_dhcp_opt",
+    name: "Neutron Extra DHCP options",
+    description:
+      "Extra options configuration for DHCP. For example PXE boot options to DHCP clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)",
+  },
+  {
+    alias: "binding",
+    name: "Port Binding",
+    description: "Expose port bindings of a virtual port to external application",
+  },
+  {
+    alias: "ip-substring-filtering",
+    name: "IP address substring filtering",
+    description: "Provides IP address substring filtering when listing ports",
+  },
+  {
+    alias: "subnet-service-types",
+    name: "Subnet service types",
+    description: "Provides ability to set the subnet service_types field",
+  },
+  {
+    alias: "tag-ext",
+    name: "Tag support for resources: subnet, subnetpool, port, router",
+    description: "Extends tag support to more L2 and L3 resources.",
+  },
+  {
+    alias: "router",
+    name: "Neutron L3 Router",
+    description:
+      "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway.",
+  },
+  {
+    alias: "ext-gw-mode",
+    name: "Neutron L3 Configurable external gateway mode",
+    description:
+      "Extension of the router abstraction for specifying whether SNAT should occur on the external gateway",
+  },
+  {
+    alias: "extraroute",
+    name: "Neutron Extra Route",
+    description: "Extra routes configuration for L3 router",
+  },
+  {
+    alias: "extraroute-atomic",
+    name: "Atomically add/remove extra routes",
+    description: "Edit extra routes of a router on server side by atomically adding/removing extra routes",
+  },
+  {
+    alias: "floating-ip-port-forwarding",
+    name: "Floating IP Port Forwarding",
+    description: "Provide a way to configure port forwarding rules for floating IPs",
+  },
+  {
     alias: "rbac-policies",
     name: "RBAC Policies",
     description: "Allows creation and modification of policies that control tenant access to resources.",

@@ -351,6 +351,13 @@ test("update, tags, filters and If-Match on routers", async () => {
   const byName = (await net(member, "GET", "/routers?name=edge2&fields=id&fields=name")).json().routers;
   assert.deepEqual(byName, [{ id: r.id, name: "edge2" }]);
   neutronError(await net(member, "GET", "/routers?bogus=1"), 400, "HTTPBadRequest");
+  const zoned = await router(member, { availability_zone_hints: ["nova"] });
+  assert.deepEqual([zoned.availability_zone_hints, zoned.availability_zones], [["nova"], ["nova"]]);
+  neutronError(
+    await net(member, "POST", "/routers", { router: { availability_zone_hints: ["mars"] } }),
+    404,
+    "AvailabilityZoneNotFound",
+  );
   const stale = await t.app.inject({
     method: "PUT",
     url: `/networking/v2.0/routers/${r.id}`,
