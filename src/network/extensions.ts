@@ -179,6 +179,11 @@ export const extensions: readonly Extension[] = [
     name: "Subnet Allocation",
     description: "Enables allocation of subnets from a subnet pool",
   },
+  {
+    alias: "default-subnetpools",
+    name: "Default Subnetpools",
+    description: "Provides ability to mark and use a subnetpool as the default.",
+  },
 ];
 
 export function extensionView(extension: Extension) {

@@ -48,22 +48,6 @@ export async function insertPool(db: Db, row: SubnetpoolRow): Promise<void> {
   await db.insertInto("subnetpools").values(row).execute();
 }
 
-/** Saves the changes as the pool's next revision; returns the row as it now stands. */
-export async function savePoolRevision(
-  db: Db,
-  row: SubnetpoolRow,
-  changes: Partial<SubnetpoolRow>,
-  now: string,
-): Promise<SubnetpoolRow> {
-  const next = { ...row, ...changes, revision_number: row.revision_number + 1, updated_at: now };
-  await db
-    .updateTable("subnetpools")
-    .set({ ...changes, revision_number: next.revision_number, updated_at: now })
-    .where("id", "=", row.id)
-    .execute();
-  return next;
-}
-
 export async function deletePoolRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();
   await db.deleteFrom("subnetpools").where("id", "=", id).execute();

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable, type SqlBool } from "kysely";
 import type { ListQuery } from "../lib/list-query.ts";
 import { selectPage, type Visibility } from "./store.ts";
 import type { NetworkTables } from "./tables.ts";
+import { targetedAccess } from "./store-rbac.ts";
 
 /** Queries for subnets and the addresses allocated from them. */
 type Db = Kysely<NetworkTables>;
@@ -21,11 +22,11 @@ export function selectSubnetsOfNetwork(db: Db, networkId: string): Promise<Subne
     .execute();
 }
 
-/** Subnets are visible with their network: own project, or on a shared network. */
+/** Subnets are visible with their network: own project, shared or external, or named by an RBAC entry. */
 export function selectSubnets(db: Db, query: ListQuery, visibility: Visibility): Promise<SubnetRow[]> {
   const scope = visibility.all
     ? undefined
-    : sql<SqlBool>`(${sql.ref("project_id")} = ${visibility.project_id ?? ""} or ${sql.ref("network_id")} in (select id from networks where shared = 1 or external = 1))`;
+    : sql<SqlBool>`(${sql.ref("project_id")} = ${visibility.project_id ?? ""} or ${sql.ref("network_id")} in (select id from networks where shared = 1 or external = 1 or ${targetedAccess(visibility.project_id ?? "")}))`;
   return selectPage<SubnetRow>(db, "subnets", query, scope);
 }
 

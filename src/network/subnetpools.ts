@@ -307,7 +307,7 @@ async function bumpPool(
   row: poolStore.SubnetpoolRow,
   changes: Partial<poolStore.SubnetpoolRow>,
 ): Promise<Subnetpool> {
-  const bumped = await poolStore.savePoolRevision(tx.db, row, changes, isoSeconds(deps.clock.now()));
+  const bumped = await store.saveRevision(tx.db, "subnetpools", row, changes, isoSeconds(deps.clock.now()));
   const view = poolView(bumped, (await store.selectTags(tx.db, [row.id])).get(row.id) ?? []);
   await emit(deps, tx, "subnetpool", "update", view);
   return view;

@@ -19,7 +19,6 @@ import {
   emit,
   isAdmin,
   owningProject,
-  permits,
   reader,
   requireAuth,
   write,
@@ -27,12 +26,13 @@ import {
   type NetworkTx,
 } from "./deps.ts";
 import { IpamValueInvalid, SubnetInUse, SubnetNotFound } from "./errors-ipam.ts";
-import { NetworkNotFound, RevisionNumberConstraintFailed } from "./errors.ts";
+import { RevisionNumberConstraintFailed } from "./errors.ts";
 import { NetworkSubnetPoolAffinityError } from "./errors-subnetpool.ts";
 import { subnetAttributes } from "./schemas/subnet.ts";
 import { checkCidrRequest, chooseCidr, defaultGatewayOf } from "./subnet-allocation.ts";
 import { enforceQuota } from "./quotas.ts";
 import * as store from "./store.ts";
+import { visibleNetworkFor } from "./network-access.ts";
 import * as subnetStore from "./store-subnets.ts";
 
 import {
@@ -111,17 +111,7 @@ async function insertSubnet(
 ): Promise<Subnet> {
   const networkId = body.network_id as string;
   checkCidrRequest(body);
-  const network = await store.selectNetwork(tx.db, networkId);
-  if (
-    network === undefined ||
-    !permits(caller, "get_network", {
-      project_id: network.project_id,
-      shared: String(network.shared === 1),
-      external: String(network.external === 1),
-    })
-  ) {
-    throw new NetworkNotFound(networkId);
-  }
+  const network = await visibleNetworkFor(tx.db, caller, networkId);
   authorize(caller, "create_subnet", { project_id: network.project_id });
   const version = body.ip_version as 4 | 6;
   const choice = await chooseCidr(tx, caller, projectId, body);
@@ -331,7 +321,7 @@ async function bumpNetwork(tx: NetworkTx, networkId: string, now: string): Promi
     .execute();
 }
 
-/** Subnets are seen with their network: own project's, or on a shared or external network. */
+/** Subnets are seen with their network (see network-access.ts). */
 async function visibleSubnet(
   deps: NetworkDeps,
   caller: AuthContext,
@@ -342,7 +332,9 @@ async function visibleSubnet(
   const row = await subnetStore.selectSubnet(db, id);
   if (row === undefined) throw new SubnetNotFound(id);
   if (isAdmin(caller) || row.project_id === caller.project_id) return row;
-  const network = await store.selectNetwork(db, row.network_id);
-  if (network && (network.shared === 1 || network.external === 1)) return row;
-  throw new SubnetNotFound(id);
+  // Others see it with its network: shared or external for everyone, or through an RBAC entry.
+  await visibleNetworkFor(db, caller, row.network_id).catch(() => {
+    throw new SubnetNotFound(id);
+  });
+  return row;
 }

@@ -144,6 +144,16 @@ test("access_as_shared: B sees the network and attaches ports only while a polic
     subnet: { network_id: shared.id, cidr: "10.9.0.0/24", ip_version: 4 },
   });
   assert.equal(subnet.statusCode, 201);
+  // The subnets come with the network: B sees them, C does not.
+  const subnetId = subnet.json().subnet.id as string;
+  assert.equal((await net(token.b, "GET", `/subnets/${subnetId}`)).statusCode, 200);
+  const bSubnets = (await net(token.b, "GET", `/subnets?network_id=${shared.id}`)).json().subnets;
+  assert.deepEqual(
+    bSubnets.map((x: { id: string }) => x.id),
+    [subnetId],
+  );
+  assert.equal((await net(token.c, "GET", `/subnets/${subnetId}`)).statusCode, 404);
+  assert.deepEqual((await net(token.c, "GET", `/subnets?network_id=${shared.id}`)).json().subnets, []);
   const created = await net(token.b, "POST", "/ports", { port: { network_id: shared.id } });
   assert.equal(created.statusCode, 201);
   assert.match(created.json().port.fixed_ips[0].ip_address, /^10\.9\.0\./);
