@@ -26,7 +26,7 @@ import {
 } from "./errors-router.ts";
 import { PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
 import type { FixedIpRequest } from "./ipam.ts";
-import { visibleNetworkFor } from "./network-access.ts";
+import { isExternalFor, visibleNetworkFor } from "./network-access.ts";
 import { enforceQuota } from "./quotas.ts";
 import { floatingIpAttributes } from "./schemas/floating-ip.ts";
 import { createServicePort, deleteServicePort } from "./service-ports.ts";
@@ -92,7 +92,7 @@ async function insertFloatingIp(
 ): Promise<FloatingIp> {
   await enforceQuota(tx, projectId, "floatingip");
   const network = await visibleNetworkFor(tx.db, caller, body.floating_network_id as string);
-  if (network.external !== 1)
+  if (!(await isExternalFor(tx.db, projectId, network)))
     throw new BadRequest("floatingip", `Network ${network.id} is not a valid external network`);
   const id = uuid();
   const port = await createServicePort(deps, tx, {

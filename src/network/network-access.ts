@@ -39,3 +39,13 @@ export function networkTarget(
     external: String(row.external === 1 || access?.externalForProject === true),
   };
 }
+
+/** Whether the network is external for the project: for everyone, or through an RBAC entry. */
+export async function isExternalFor(
+  db: Kysely<NetworkTables>,
+  projectId: string,
+  network: store.NetworkRow,
+): Promise<boolean> {
+  if (network.external === 1) return true;
+  return ((await accessOf(db, [network.id], projectId)).get(network.id) ?? NO_ACCESS).externalForProject;
+}

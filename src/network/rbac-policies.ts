@@ -228,14 +228,17 @@ async function ownedNetwork(
 }
 
 /**
- * Taking access_as_shared away from a project (deleting or retargeting the entry) is refused while
- * it still has ports on the network that no other entry (or the wildcard) keeps reachable.
- * access_as_external protects routers and floating IPs, which do not exist yet.
+ * Taking access away from a project (deleting or retargeting the entry) is refused while the
+ * project still depends on it and no other entry (or the wildcard) keeps it: ports for
+ * access_as_shared, router gateways and floating IPs for access_as_external.
  */
 async function checkAccessUnused(tx: NetworkTx, network: store.NetworkRow, row: rbac.RbacRow): Promise<void> {
-  if (row.action !== rbac.ACCESS_SHARED || row.target_tenant === network.project_id) return;
-  const entries = await rbac.selectPoliciesOf(tx.db, network.id, rbac.ACCESS_SHARED);
-  const users = await rbac.portProjectsOn(tx.db, network.id);
+  if (row.target_tenant === network.project_id) return;
+  const shared = row.action === rbac.ACCESS_SHARED;
+  const entries = await rbac.selectPoliciesOf(tx.db, network.id, row.action);
+  const users = shared
+    ? await rbac.portProjectsOn(tx.db, network.id)
+    : await rbac.externalUsersOn(tx.db, network.id);
   const others = entries.filter((entry) => entry.id !== row.id).map((entry) => entry.target_tenant);
   const stranded =
     row.target_tenant === rbac.WILDCARD
@@ -243,8 +246,11 @@ async function checkAccessUnused(tx: NetworkTx, network: store.NetworkRow, row: 
       : others.includes(rbac.WILDCARD)
         ? []
         : users.filter((project) => project === row.target_tenant);
-  if (stranded.length > 0)
-    throw new RbacPolicyInUse(network.id, new InvalidSharedSetting(network.id).message);
+  if (stranded.length === 0) return;
+  const details = shared
+    ? new InvalidSharedSetting(network.id).message
+    : `External network ${network.id} cannot be updated to be non-external as it has existing gateway ports`;
+  throw new RbacPolicyInUse(network.id, details);
 }
 
 /** Mirrors the wildcard entries into the network row; an RBAC change is a new network revision. */

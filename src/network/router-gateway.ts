@@ -4,7 +4,7 @@ import { isAdmin } from "./deps.ts";
 import { BadRequest, RouterExternalGatewayInUseByFloatingIp } from "./errors-router.ts";
 import { PolicyNotAuthorized } from "./errors.ts";
 import { allocateFixedIps, type FixedIp, type FixedIpRequest } from "./ipam.ts";
-import { visibleNetworkFor } from "./network-access.ts";
+import { isExternalFor, visibleNetworkFor } from "./network-access.ts";
 import { createServicePort, deleteServicePort } from "./service-ports.ts";
 import { DEVICE_OWNER } from "./device-owners.ts";
 import * as portStore from "./store-ports.ts";
@@ -82,7 +82,7 @@ export async function changeGateway(
   }
   if (wanted === null) return { gw_port_id: null, enable_snat: 1 };
   const network = await visibleNetworkFor(tx.db, caller, wanted.network_id);
-  if (network.external !== 1)
+  if (!(await isExternalFor(tx.db, row.project_id, network)))
     throw new BadRequest("router", `Network ${network.id} is not an external network`);
   const port = await createServicePort(deps, tx, {
     networkId: network.id,

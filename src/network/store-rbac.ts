@@ -143,6 +143,22 @@ export async function portProjectsOn(
   return (await query.execute()).map((row) => row.project_id);
 }
 
+/** Projects whose routers have their gateway, or whose floating IPs their address, on the network. */
+export async function externalUsersOn(db: Db, networkId: string): Promise<string[]> {
+  const routers = await db
+    .selectFrom("routers")
+    .innerJoin("ports", "ports.id", "routers.gw_port_id")
+    .select("routers.project_id as project_id")
+    .where("ports.network_id", "=", networkId)
+    .execute();
+  const floatingIps = await db
+    .selectFrom("floating_ips")
+    .select("project_id")
+    .where("floating_network_id", "=", networkId)
+    .execute();
+  return [...new Set([...routers, ...floatingIps].map((row) => row.project_id))];
+}
+
 /** Projects owning subnets on the network. */
 export async function subnetProjectsOn(db: Db, networkId: string): Promise<string[]> {
   const rows = await db

@@ -363,6 +363,22 @@ test("access_as_external makes the network external for the projects it names", 
   assert.equal(await listed(token.b, outside.id, "?router:external=true"), true);
   assert.equal(await listed(token.a, outside.id, "?router:external=false"), false);
   assert.equal(await seen(token.c, outside.id), false);
+  // B's router takes its gateway there; the entry then cannot go until the gateway does.
+  await net(token.a, "POST", "/subnets", {
+    subnet: { network_id: outside.id, cidr: "100.64.0.0/24", ip_version: 4 },
+  });
+  const router = await net(token.b, "POST", "/routers", {
+    router: { name: "b-edge", external_gateway_info: { network_id: outside.id } },
+  });
+  assert.equal(router.statusCode, 201, router.body);
+  neutronError(
+    await net(t.adminToken, "DELETE", `/rbac-policies/${external.id}`),
+    409,
+    "RbacPolicyInUse",
+    `RBAC policy on object ${outside.id} cannot be removed because other objects depend on it.\n` +
+      `Details: External network ${outside.id} cannot be updated to be non-external as it has existing gateway ports`,
+  );
+  await net(token.b, "DELETE", `/routers/${router.json().router.id}`);
   assert.equal((await net(t.adminToken, "DELETE", `/rbac-policies/${external.id}`)).statusCode, 204);
   assert.equal(await seen(token.b, outside.id), false);
   assert.equal(
