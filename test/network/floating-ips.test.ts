@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { call, startTestApp, userInNewProject, type TestApp } from "../helpers/app.ts";
+import { expectNeutronError } from "../helpers/neutron.ts";
 
 let t: TestApp;
 let member = "";
@@ -48,18 +49,6 @@ async function floatingIp(body: Record<string, unknown> = {}, token = member) {
   return response.json().floatingip as Record<string, string | null> & { id: string };
 }
 
-function neutronError(
-  response: { statusCode: number; json(): unknown },
-  status: number,
-  type: string,
-  message?: string,
-) {
-  assert.equal(response.statusCode, status, JSON.stringify(response.json()));
-  const body = response.json() as { NeutronError: { type: string; message: string } };
-  assert.equal(body.NeutronError.type, type);
-  if (message !== undefined) assert.equal(body.NeutronError.message, message);
-}
-
 test("a floating IP comes from the external subnet and binds to a port behind a router", async () => {
   const free = await floatingIp({ description: "spare" });
   assert.match(free.floating_ip_address ?? "", /^198\.51\.100\./);
@@ -84,7 +73,7 @@ test("a floating IP comes from the external subnet and binds to a port behind a 
     listed.map((f: { id: string }) => f.id),
     [free.id],
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/floatingips", {
       floatingip: { floating_network_id: external.network, port_id: vm.id },
     }),
@@ -109,7 +98,7 @@ test("a floating IP comes from the external subnet and binds to a port behind a 
 test("association needs a router path, a fixed IP of the port, and the caller's port", async () => {
   const isolated = await subnetOn(member, "10.5.0.0/24");
   const lonely = await port(member, isolated.network);
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/floatingips", {
       floatingip: { floating_network_id: external.network, port_id: lonely.id },
     }),
@@ -118,7 +107,7 @@ test("association needs a router path, a fixed IP of the port, and the caller's 
     `External network ${external.network} is not reachable from subnet ${isolated.subnet}.  Therefore, cannot associate Port ${lonely.id} with a Floating IP.`,
   );
   const vm = await port();
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/floatingips", {
       floatingip: { floating_network_id: external.network, port_id: vm.id, fixed_ip_address: "10.0.0.250" },
     }),
@@ -126,13 +115,13 @@ test("association needs a router path, a fixed IP of the port, and the caller's 
     "BadRequest",
     `Bad floatingip request: Port ${vm.id} does not have fixed ip 10.0.0.250.`,
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/floatingips", { floatingip: { floating_network_id: inside.network } }),
     400,
     "BadRequest",
     `Bad floatingip request: Network ${inside.network} is not a valid external network.`,
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/floatingips", {
       floatingip: { floating_network_id: external.network, floating_ip_address: "198.51.100.99" },
     }),
@@ -142,7 +131,7 @@ test("association needs a router path, a fixed IP of the port, and the caller's 
   const chosen = await floatingIp({ floating_ip_address: "198.51.100.99" }, t.adminToken);
   assert.equal(chosen.floating_ip_address, "198.51.100.99");
   const theirs = await port(other, (await subnetOn(other, "10.6.0.0/24")).network);
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/floatingips", {
       floatingip: { floating_network_id: external.network, port_id: theirs.id },
     }),
@@ -154,18 +143,22 @@ test("association needs a router path, a fixed IP of the port, and the caller's 
 test("floating IPs keep their router's interface and gateway in place", async () => {
   const vm = await port();
   const fip = await floatingIp({ port_id: vm.id });
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${routerId}/remove_router_interface`, { subnet_id: inside.subnet }),
     409,
     "RouterInterfaceInUseByFloatingIP",
     `Router interface for subnet ${inside.subnet} on router ${routerId} cannot be deleted, as it is required by one or more floating IPs.`,
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${routerId}`, { router: { external_gateway_info: null } }),
     409,
     "RouterExternalGatewayInUseByFloatingIp",
   );
-  neutronError(await net(t.adminToken, "DELETE", `/ports/${await fipPort(fip.id)}`), 409, "ServicePortInUse");
+  expectNeutronError(
+    await net(t.adminToken, "DELETE", `/ports/${await fipPort(fip.id)}`),
+    409,
+    "ServicePortInUse",
+  );
   assert.equal((await net(member, "DELETE", `/floatingips/${fip.id}`)).statusCode, 204);
 });
 
@@ -176,16 +169,16 @@ async function fipPort(fipId: string): Promise<string> {
 
 test("another project's floating IPs do not exist; quota counts them", async () => {
   const fip = await floatingIp();
-  neutronError(
+  expectNeutronError(
     await net(other, "GET", `/floatingips/${fip.id}`),
     404,
     "FloatingIPNotFound",
     `Floating IP ${fip.id} could not be found`,
   );
-  neutronError(await net(other, "DELETE", `/floatingips/${fip.id}`), 404, "FloatingIPNotFound");
+  expectNeutronError(await net(other, "DELETE", `/floatingips/${fip.id}`), 404, "FloatingIPNotFound");
   const project = (await floatingIp({}, other)).project_id ?? "";
   await net(t.adminToken, "PUT", `/quotas/${project}`, { quota: { floatingip: 1 } });
-  neutronError(
+  expectNeutronError(
     await net(other, "POST", "/floatingips", { floatingip: { floating_network_id: external.network } }),
     409,
     "OverQuota",
@@ -207,7 +200,7 @@ test("port forwardings on an unbound floating IP", async () => {
   assert.equal(created.statusCode, 201, created.body);
   assert.equal(created.json().port_forwarding.external_port, 2222);
   assert.equal((await net(member, "GET", `/floatingips/${fip.id}`)).json().floatingip.router_id, routerId);
-  neutronError(await net(member, "POST", base, { port_forwarding: rule }), 400, "BadRequest");
+  expectNeutronError(await net(member, "POST", base, { port_forwarding: rule }), 400, "BadRequest");
   const udp = await net(member, "POST", base, { port_forwarding: { ...rule, protocol: "udp" } });
   assert.equal(udp.statusCode, 201, udp.body);
   const listed = (await net(member, "GET", `${base}?protocol=tcp`)).json().port_forwardings;
@@ -215,17 +208,17 @@ test("port forwardings on an unbound floating IP", async () => {
     listed.map((pf: { external_port: number; protocol: string }) => [pf.protocol, pf.external_port]),
     [["tcp", 2222]],
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/floatingips/${fip.id}`, { floatingip: { port_id: vm.id } }),
     409,
     "FipInUseByPortForwarding",
   );
-  neutronError(await net(other, "GET", base), 404, "FloatingIPNotFound");
+  expectNeutronError(await net(other, "GET", base), 404, "FloatingIPNotFound");
   const id = created.json().port_forwarding.id;
   const moved = await net(member, "PUT", `${base}/${id}`, { port_forwarding: { external_port: 2200 } });
   assert.equal(moved.json().port_forwarding.external_port, 2200);
   assert.equal((await net(member, "DELETE", `${base}/${id}`)).statusCode, 204);
-  neutronError(await net(member, "GET", `${base}/${id}`), 404, "PortForwardingNotFound");
+  expectNeutronError(await net(member, "GET", `${base}/${id}`), 404, "PortForwardingNotFound");
 });
 
 test("concurrent floating IP creation never hands out one address twice", async () => {
@@ -242,5 +235,5 @@ test("concurrent floating IP creation never hands out one address twice", async 
   // A /29 has 5 addresses to give once the network, broadcast and gateway addresses are set aside.
   assert.equal(created.length, 5);
   assert.equal(new Set(created).size, 5);
-  for (const response of failed) neutronError(response, 409, "IpAddressGenerationFailure");
+  for (const response of failed) expectNeutronError(response, 409, "IpAddressGenerationFailure");
 });

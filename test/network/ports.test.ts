@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { call, startTestApp, userInNewProject, type TestApp } from "../helpers/app.ts";
+import { expectNeutronError } from "../helpers/neutron.ts";
 
 let t: TestApp;
 let memberToken = "";
@@ -24,18 +25,6 @@ async function networkWithSubnet(cidr: string, extra: Record<string, unknown> = 
   });
   assert.equal(response.statusCode, 201, response.body);
   return { network: network.id as string, subnet: response.json().subnet.id as string };
-}
-
-function neutronError(
-  response: { statusCode: number; json(): unknown },
-  status: number,
-  type: string,
-  message?: string,
-) {
-  assert.equal(response.statusCode, status);
-  const body = response.json() as { NeutronError: { type: string; message: string; detail: string } };
-  assert.equal(body.NeutronError.type, type);
-  if (message !== undefined) assert.equal(body.NeutronError.message, message);
 }
 
 test("a port gets an address from the subnet's pool, a fa:16:3e MAC, and stays DOWN until realised", async () => {
@@ -66,26 +55,26 @@ test("explicit addresses: taken, outside the network, network and broadcast addr
   const create = (port: Record<string, unknown>) =>
     net(memberToken, "POST", "/ports", { port: { network_id: network, ...port } });
   assert.equal((await create({ fixed_ips: [{ ip_address: "10.1.0.50" }] })).statusCode, 201);
-  neutronError(
+  expectNeutronError(
     await create({ fixed_ips: [{ ip_address: "10.1.0.50" }] }),
     409,
     "IpAddressAlreadyAllocated",
     `IP address 10.1.0.50 already allocated in subnet ${subnet}`,
   );
-  neutronError(await create({ fixed_ips: [{ ip_address: "10.9.0.1" }] }), 400, "InvalidIpForNetwork");
-  neutronError(
+  expectNeutronError(await create({ fixed_ips: [{ ip_address: "10.9.0.1" }] }), 400, "InvalidIpForNetwork");
+  expectNeutronError(
     await create({ fixed_ips: [{ subnet_id: subnet, ip_address: "10.1.0.255" }] }),
     400,
     "InvalidIpForSubnet",
   );
-  neutronError(
+  expectNeutronError(
     await create({ fixed_ips: [{ subnet_id: subnet, ip_address: "10.1.0.0" }] }),
     400,
     "InvalidIpForSubnet",
   );
   assert.equal((await create({ mac_address: "fa:16:3e:00:00:01" })).statusCode, 201);
-  neutronError(await create({ mac_address: "FA:16:3E:00:00:01" }), 409, "MacAddressInUse");
-  neutronError(
+  expectNeutronError(await create({ mac_address: "FA:16:3E:00:00:01" }), 409, "MacAddressInUse");
+  expectNeutronError(
     await create({ mac_address: "zz" }),
     400,
     "HTTPBadRequest",
@@ -99,7 +88,7 @@ test("a full pool answers IpAddressGenerationFailure; deleting a port frees its 
   for (let i = 0; i < 5; i++)
     ports.push((await net(memberToken, "POST", "/ports", { port: { network_id: network } })).json().port);
   const full = await net(memberToken, "POST", "/ports", { port: { network_id: network } });
-  neutronError(
+  expectNeutronError(
     full,
     409,
     "IpAddressGenerationFailure",
@@ -143,8 +132,8 @@ test("subnets and networks in use cannot be deleted; fixed_ips can be changed", 
       port: { network_id: network, fixed_ips: [{ ip_address: "10.4.0.10" }] },
     })
   ).json().port;
-  neutronError(await net(memberToken, "DELETE", `/subnets/${subnet}`), 409, "SubnetInUse");
-  neutronError(await net(memberToken, "DELETE", `/networks/${network}`), 409, "NetworkInUse");
+  expectNeutronError(await net(memberToken, "DELETE", `/subnets/${subnet}`), 409, "SubnetInUse");
+  expectNeutronError(await net(memberToken, "DELETE", `/networks/${network}`), 409, "NetworkInUse");
   const moved = await net(memberToken, "PUT", `/ports/${port.id}`, {
     port: { fixed_ips: [{ ip_address: "10.4.0.20" }] },
   });
@@ -187,19 +176,19 @@ test("IPv6 SLAAC subnets give every port its EUI-64 address", async () => {
 test("ports are private to their project; binding attributes are admin-only", async () => {
   const { network } = await networkWithSubnet("10.5.0.0/24");
   const port = (await net(memberToken, "POST", "/ports", { port: { network_id: network } })).json().port;
-  neutronError(
+  expectNeutronError(
     await net(otherToken, "GET", `/ports/${port.id}`),
     404,
     "PortNotFound",
     `Port ${port.id} could not be found.`,
   );
-  neutronError(
+  expectNeutronError(
     await net(otherToken, "POST", "/ports", { port: { network_id: network } }),
     404,
     "NetworkNotFound",
   );
   assert.deepEqual((await net(otherToken, "GET", "/ports")).json().ports, []);
-  neutronError(
+  expectNeutronError(
     await net(memberToken, "PUT", `/ports/${port.id}`, { port: { "binding:host_id": "compute-1" } }),
     403,
     "PolicyNotAuthorized",
@@ -218,7 +207,7 @@ test("on a shared network another project may create ports but not pick their ad
     subnet: { network_id: network, cidr: "10.6.0.0/24", ip_version: 4 },
   });
   assert.equal((await net(otherToken, "POST", "/ports", { port: { network_id: network } })).statusCode, 201);
-  neutronError(
+  expectNeutronError(
     await net(otherToken, "POST", "/ports", {
       port: { network_id: network, fixed_ips: [{ ip_address: "10.6.0.9" }] },
     }),
@@ -235,7 +224,7 @@ test("bulk port creation is all or nothing", async () => {
       { network_id: network, fixed_ips: [{ ip_address: "10.7.0.5" }] },
     ],
   });
-  neutronError(bad, 409, "IpAddressAlreadyAllocated");
+  expectNeutronError(bad, 409, "IpAddressAlreadyAllocated");
   assert.deepEqual(
     (await net(memberToken, "GET", `/ports?network_id=${network}`)).json().ports,
     [],

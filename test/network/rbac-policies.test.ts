@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import { sql } from "kysely";
 import * as rbacMigration from "../../src/db/migrations/0009-network-rbac.ts";
 import { call, startTestApp, userInNewProject, type TestApp } from "../helpers/app.ts";
+import { expectNeutronError } from "../helpers/neutron.ts";
 
 let t: TestApp;
 /** Tokens and project ids: A owns the networks, B and C are the projects access is granted to. */
@@ -40,16 +41,6 @@ async function port(tok: string, networkId: string) {
   const response = await net(tok, "POST", "/ports", { port: { network_id: networkId } });
   assert.equal(response.statusCode, 201, response.body);
   return response.json().port.id as string;
-}
-
-function neutronError(
-  response: { statusCode: number; json(): unknown },
-  status: number,
-  type: string,
-  message: string,
-) {
-  assert.equal(response.statusCode, status);
-  assert.deepEqual(response.json(), { NeutronError: { type, message, detail: "" } });
 }
 
 const seen = async (tok: string, id: string) => (await net(tok, "GET", `/networks/${id}`)).statusCode === 200;
@@ -100,7 +91,7 @@ test("other projects' policies do not exist for them, even the target's", async 
   const net1 = await network(token.a, "hidden-policy");
   const policy = await grant(token.a, net1.id, p.b);
   for (const tok of [token.b, token.c]) {
-    neutronError(
+    expectNeutronError(
       await net(tok, "GET", `/rbac-policies/${policy.id}`),
       404,
       "RbacPolicyNotFound",
@@ -117,14 +108,14 @@ test("other projects' policies do not exist for them, even the target's", async 
     [policy.id],
   );
   const tags = await net(token.a, "PUT", `/rbac-policies/${policy.id}/tags/red`);
-  neutronError(tags, 404, "HTTPNotFound", "The resource could not be found.");
+  expectNeutronError(tags, 404, "HTTPNotFound", "The resource could not be found.");
   assert.equal((await net(token.a, "GET", `/rbac-policies/${policy.id}/tags`)).statusCode, 404);
 });
 
 test("access_as_shared: B sees the network and attaches ports only while a policy names it", async () => {
   const shared = await network(token.a, "to-b");
   assert.equal(await seen(token.b, shared.id), false);
-  neutronError(
+  expectNeutronError(
     await net(token.b, "POST", "/ports", { port: { network_id: shared.id } }),
     404,
     "NetworkNotFound",
@@ -158,7 +149,7 @@ test("access_as_shared: B sees the network and attaches ports only while a polic
   assert.equal(created.statusCode, 201);
   assert.match(created.json().port.fixed_ips[0].ip_address, /^10\.9\.0\./);
   const portId = created.json().port.id as string;
-  neutronError(
+  expectNeutronError(
     await net(token.a, "DELETE", `/rbac-policies/${policy.id}`),
     409,
     "RbacPolicyInUse",
@@ -185,7 +176,7 @@ test("retargeting moves access, and is refused while the old target has ports", 
   assert.equal(moved.json().rbac_policy.target_tenant, p.c);
   assert.equal(await seen(token.b, moving.id), false);
   assert.equal(await seen(token.c, moving.id), true);
-  neutronError(
+  expectNeutronError(
     await net(token.a, "PUT", `/rbac-policies/${policy.id}`, {
       rbac_policy: { action: "access_as_external" },
     }),
@@ -193,7 +184,7 @@ test("retargeting moves access, and is refused while the old target has ports", 
     "HTTPBadRequest",
     "Cannot update read-only attribute action",
   );
-  neutronError(
+  expectNeutronError(
     await net(token.a, "PUT", `/rbac-policies/${policy.id}`, { rbac_policy: { target_tenant: "*" } }),
     403,
     "PolicyNotAuthorized",
@@ -204,7 +195,7 @@ test("retargeting moves access, and is refused while the old target has ports", 
   const dup = await net(token.a, "PUT", `/rbac-policies/${other.id}`, {
     rbac_policy: { target_tenant: p.c },
   });
-  neutronError(dup, 409, "DuplicateRbacPolicy", "An RBAC policy already exists with those values.");
+  expectNeutronError(dup, 409, "DuplicateRbacPolicy", "An RBAC policy already exists with those values.");
 });
 
 test("bad input is a 400 with Neutron's words; duplicates are a 409", async () => {
@@ -242,17 +233,17 @@ test("bad input is a 400 with Neutron's words; duplicates are a 409", async () =
     [{ name: "x" }, "HTTPBadRequest", "Unrecognized attribute(s) 'name'"],
   ];
   for (const [extra, type, message] of cases)
-    neutronError(await net(token.a, "POST", "/rbac-policies", body(extra)), 400, type, message);
+    expectNeutronError(await net(token.a, "POST", "/rbac-policies", body(extra)), 400, type, message);
   const missing = await net(token.a, "POST", "/rbac-policies", {
     rbac_policy: { object_type: "network", object_id: target.id, action: "access_as_shared" },
   });
-  neutronError(
+  expectNeutronError(
     missing,
     400,
     "HTTPBadRequest",
     "Failed to parse request. Required attribute 'target_tenant' not specified",
   );
-  neutronError(
+  expectNeutronError(
     await net(token.a, "POST", "/rbac-policies", body({ target_tenant: "*" })),
     403,
     "PolicyNotAuthorized",
@@ -262,7 +253,7 @@ test("bad input is a 400 with Neutron's words; duplicates are a 409", async () =
     (await net(token.a, "POST", "/rbac-policies", body({ object_type: " Network " }))).statusCode,
     201,
   );
-  neutronError(
+  expectNeutronError(
     await net(token.a, "POST", "/rbac-policies", body({})),
     409,
     "DuplicateRbacPolicy",
@@ -277,7 +268,7 @@ test("bad input is a 400 with Neutron's words; duplicates are a 409", async () =
 
 test("only the network's owner or an admin grants access to it", async () => {
   const privateNet = await network(token.a, "not-yours");
-  neutronError(
+  expectNeutronError(
     await net(token.b, "POST", "/rbac-policies", {
       rbac_policy: {
         object_type: "network",
@@ -291,7 +282,7 @@ test("only the network's owner or an admin grants access to it", async () => {
     `Network ${privateNet.id} could not be found.`,
   );
   await grant(token.a, privateNet.id, p.b);
-  neutronError(
+  expectNeutronError(
     await net(token.b, "POST", "/rbac-policies", {
       rbac_policy: {
         object_type: "network",
@@ -319,13 +310,13 @@ test("shared=true is the wildcard access_as_shared entry, and back", async () =>
   );
   assert.equal((await net(token.c, "GET", `/networks/${common.id}`)).json().network.shared, true);
   const portId = await port(token.b, common.id);
-  neutronError(
+  expectNeutronError(
     await net(t.adminToken, "PUT", `/networks/${common.id}`, { network: { shared: false } }),
     409,
     "InvalidSharedSetting",
     "Unable to reconfigure sharing settings for network common. Multiple tenants are using it.",
   );
-  neutronError(
+  expectNeutronError(
     await net(token.a, "DELETE", `/rbac-policies/${entries[0].id}`),
     409,
     "RbacPolicyInUse",
@@ -371,7 +362,7 @@ test("access_as_external makes the network external for the projects it names", 
     router: { name: "b-edge", external_gateway_info: { network_id: outside.id } },
   });
   assert.equal(router.statusCode, 201, router.body);
-  neutronError(
+  expectNeutronError(
     await net(t.adminToken, "DELETE", `/rbac-policies/${external.id}`),
     409,
     "RbacPolicyInUse",
@@ -415,7 +406,7 @@ test("deleting a network deletes its policies; the quota counts policies", async
   assert.equal(quota.statusCode, 200);
   const counted = await network(token.c, "counted");
   await grant(token.c, counted.id, p.a);
-  neutronError(
+  expectNeutronError(
     await net(token.c, "POST", "/rbac-policies", {
       rbac_policy: {
         object_type: "network",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { call, startTestApp, userInNewProject, type TestApp } from "../helpers/app.ts";
+import { expectNeutronError } from "../helpers/neutron.ts";
 
 let t: TestApp;
 let member = "";
@@ -32,18 +33,6 @@ async function router(token: string, body: Record<string, unknown> = {}) {
   const response = await net(token, "POST", "/routers", { router: { name: "r", ...body } });
   assert.equal(response.statusCode, 201, response.body);
   return response.json().router as Record<string, unknown> & { id: string };
-}
-
-function neutronError(
-  response: { statusCode: number; json(): unknown },
-  status: number,
-  type: string,
-  message?: string,
-) {
-  assert.equal(response.statusCode, status, JSON.stringify(response.json()));
-  const body = response.json() as { NeutronError: { type: string; message: string } };
-  assert.equal(body.NeutronError.type, type);
-  if (message !== undefined) assert.equal(body.NeutronError.message, message);
 }
 
 test("a router has Neutron's defaults and its gateway takes an address on the external network", async () => {
@@ -92,7 +81,7 @@ test("a router has Neutron's defaults and its gateway takes an address on the ex
 
 test("gateway errors: not external, unknown network, admin-only SNAT and fixed IPs", async () => {
   const internal = await subnetOn(member, "10.10.0.0/24");
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/routers", {
       router: { external_gateway_info: { network_id: internal.network } },
     }),
@@ -101,12 +90,12 @@ test("gateway errors: not external, unknown network, admin-only SNAT and fixed I
     `Bad router request: Network ${internal.network} is not an external network.`,
   );
   const missing = "6a8a4b5e-4b8e-4c1e-9a59-000000000000";
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/routers", { router: { external_gateway_info: { network_id: missing } } }),
     404,
     "NetworkNotFound",
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/routers", {
       router: { external_gateway_info: { network_id: external.network, enable_snat: false } },
     }),
@@ -114,7 +103,7 @@ test("gateway errors: not external, unknown network, admin-only SNAT and fixed I
     "PolicyNotAuthorized",
     "(rule:create_router and (rule:create_router:external_gateway_info and (rule:create_router:external_gateway_info:network_id and rule:create_router:external_gateway_info:enable_snat))) is disallowed by policy",
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/routers", { router: { routes: [] } }),
     400,
     "HTTPBadRequest",
@@ -132,7 +121,7 @@ test("gateway errors: not external, unknown network, admin-only SNAT and fixed I
     enable_snat: false,
     external_fixed_ips: [{ subnet_id: external.subnet, ip_address: "203.0.113.77" }],
   });
-  neutronError(
+  expectNeutronError(
     await net(t.adminToken, "POST", "/routers", {
       router: {
         external_gateway_info: {
@@ -167,27 +156,27 @@ test("interfaces by subnet and by port, with Neutron's conflict rules", async ()
   assert.equal(port.device_id, r.id);
   assert.deepEqual(port.fixed_ips, [{ subnet_id: a.subnet, ip_address: "192.168.1.1" }]);
 
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}/add_router_interface`, { subnet_id: a.subnet }),
     400,
     "BadRequest",
     `Bad router request: Router already has a port on subnet ${a.subnet}.`,
   );
   const overlapping = await subnetOn(member, "192.168.1.0/25");
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}/add_router_interface`, { subnet_id: overlapping.subnet }),
     400,
     "BadRequest",
     `Bad router request: Cidr 192.168.1.0/25 of subnet ${overlapping.subnet} overlaps with cidr 192.168.1.0/24 of subnet ${a.subnet}.`,
   );
   const noGateway = await subnetOn(member, "192.168.2.0/24", {}, { gateway_ip: null });
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}/add_router_interface`, { subnet_id: noGateway.subnet }),
     400,
     "BadRequest",
     "Bad router request: Subnet for router interface must have a gateway IP.",
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}/add_router_interface`, {
       subnet_id: a.subnet,
       port_id: info.port_id,
@@ -196,7 +185,11 @@ test("interfaces by subnet and by port, with Neutron's conflict rules", async ()
     "BadRequest",
     "Bad router request: Cannot specify both subnet-id and port-id.",
   );
-  neutronError(await net(member, "PUT", `/routers/${r.id}/add_router_interface`, {}), 400, "BadRequest");
+  expectNeutronError(
+    await net(member, "PUT", `/routers/${r.id}/add_router_interface`, {}),
+    400,
+    "BadRequest",
+  );
 
   // By port: an unused port of the project's becomes the interface; a used one is refused.
   const b = await subnetOn(member, "192.168.3.0/24");
@@ -205,19 +198,19 @@ test("interfaces by subnet and by port, with Neutron's conflict rules", async ()
   assert.equal(byPort.statusCode, 200, byPort.body);
   assert.equal(byPort.json().subnet_id, b.subnet);
   const other2 = await router(member);
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${other2.id}/add_router_interface`, { port_id: free.id }),
     409,
     "PortInUse",
   );
   // Interface ports are removed through the router, not the port API.
-  neutronError(
+  expectNeutronError(
     await net(member, "DELETE", `/ports/${free.id}`),
     409,
     "ServicePortInUse",
     `Port ${free.id} cannot be deleted directly via the port API: has device owner network:router_interface.`,
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "DELETE", `/routers/${r.id}`),
     409,
     "RouterInUse",
@@ -225,13 +218,13 @@ test("interfaces by subnet and by port, with Neutron's conflict rules", async ()
   );
 
   // Removal: by subnet, by port, and the 404s.
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}/remove_router_interface`, { subnet_id: noGateway.subnet }),
     404,
     "RouterInterfaceNotFoundForSubnet",
     `Router ${r.id} has no interface on subnet ${noGateway.subnet}`,
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}/remove_router_interface`, {
       port_id: port.id,
       subnet_id: b.subnet,
@@ -245,7 +238,7 @@ test("interfaces by subnet and by port, with Neutron's conflict rules", async ()
   assert.equal(removed.statusCode, 200, removed.body);
   assert.equal(removed.json().port_id, info.port_id);
   assert.equal((await net(member, "GET", `/ports/${info.port_id}`)).statusCode, 404);
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}/remove_router_interface`, { port_id: info.port_id }),
     404,
     "RouterInterfaceNotFound",
@@ -267,7 +260,7 @@ test("routes: nexthop must be on a connected subnet; atomic add and remove", asy
   const set = await net(member, "PUT", `/routers/${r.id}`, { router: { routes: [route] } });
   assert.equal(set.statusCode, 200, set.body);
   assert.deepEqual(set.json().router.routes, [route]);
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}`, {
       router: { routes: [{ destination: "10.1.0.0/16", nexthop: "8.8.8.8" }] },
     }),
@@ -275,7 +268,7 @@ test("routes: nexthop must be on a connected subnet; atomic add and remove", asy
     "InvalidRoutes",
     "Invalid format for routes: [{'destination': '10.1.0.0/16', 'nexthop': '8.8.8.8'}], the nexthop is not connected with router",
   );
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}`, {
       router: { routes: [{ destination: "10.1.0.0/16", nexthop: "172.16.0.1" }] },
     }),
@@ -292,7 +285,7 @@ test("routes: nexthop must be on a connected subnet; atomic add and remove", asy
     router: { routes: [route] },
   });
   assert.deepEqual(removed.json().router.routes, [second]);
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}/remove_router_interface`, { subnet_id: a.subnet }),
     409,
     "RouterInterfaceInUseByRoute",
@@ -301,7 +294,7 @@ test("routes: nexthop must be on a connected subnet; atomic add and remove", asy
     destination: `10.${i}.0.0/16`,
     nexthop: "172.16.0.20",
   }));
-  neutronError(
+  expectNeutronError(
     await net(member, "PUT", `/routers/${r.id}`, { router: { routes: many } }),
     400,
     "RoutesExhausted",
@@ -310,14 +303,18 @@ test("routes: nexthop must be on a connected subnet; atomic add and remove", asy
 
 test("routers of another project do not exist; readers cannot change; quota counts routers", async () => {
   const r = await router(member);
-  neutronError(
+  expectNeutronError(
     await net(other, "GET", `/routers/${r.id}`),
     404,
     "RouterNotFound",
     `Router ${r.id} could not be found`,
   );
-  neutronError(await net(other, "PUT", `/routers/${r.id}`, { router: { name: "x" } }), 404, "RouterNotFound");
-  neutronError(
+  expectNeutronError(
+    await net(other, "PUT", `/routers/${r.id}`, { router: { name: "x" } }),
+    404,
+    "RouterNotFound",
+  );
+  expectNeutronError(
     await net(other, "PUT", `/routers/${r.id}/add_router_interface`, { subnet_id: external.subnet }),
     404,
     "RouterNotFound",
@@ -325,11 +322,15 @@ test("routers of another project do not exist; readers cannot change; quota coun
   const listed = (await net(other, "GET", "/routers")).json().routers as Array<{ id: string }>;
   assert.ok(!listed.some((x) => x.id === r.id));
   const reader = await userInNewProject(t, "r-reader", "reader");
-  neutronError(await net(reader, "POST", "/routers", { router: { name: "no" } }), 403, "PolicyNotAuthorized");
+  expectNeutronError(
+    await net(reader, "POST", "/routers", { router: { name: "no" } }),
+    403,
+    "PolicyNotAuthorized",
+  );
 
   const project = (await net(other, "POST", "/routers", { router: { name: "q" } })).json().router.project_id;
   await net(t.adminToken, "PUT", `/quotas/${project}`, { quota: { router: 1 } });
-  neutronError(await net(other, "POST", "/routers", { router: { name: "q2" } }), 409, "OverQuota");
+  expectNeutronError(await net(other, "POST", "/routers", { router: { name: "q2" } }), 409, "OverQuota");
   const details = (await net(other, "GET", `/quotas/${project}/details`)).json().quota;
   assert.deepEqual(details.router, { limit: 1, used: 1, reserved: 0 });
 });
@@ -350,10 +351,10 @@ test("update, tags, filters and If-Match on routers", async () => {
   );
   const byName = (await net(member, "GET", "/routers?name=edge2&fields=id&fields=name")).json().routers;
   assert.deepEqual(byName, [{ id: r.id, name: "edge2" }]);
-  neutronError(await net(member, "GET", "/routers?bogus=1"), 400, "HTTPBadRequest");
+  expectNeutronError(await net(member, "GET", "/routers?bogus=1"), 400, "HTTPBadRequest");
   const zoned = await router(member, { availability_zone_hints: ["nova"] });
   assert.deepEqual([zoned.availability_zone_hints, zoned.availability_zones], [["nova"], ["nova"]]);
-  neutronError(
+  expectNeutronError(
     await net(member, "POST", "/routers", { router: { availability_zone_hints: ["mars"] } }),
     404,
     "AvailabilityZoneNotFound",
@@ -364,5 +365,5 @@ test("update, tags, filters and If-Match on routers", async () => {
     headers: { "x-auth-token": member, "if-match": "revision_number=1" },
     payload: { router: { name: "x" } },
   });
-  neutronError(stale, 412, "RevisionNumberConstraintFailed");
+  expectNeutronError(stale, 412, "RevisionNumberConstraintFailed");
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { LightMyRequestResponse } from "fastify";
 import { call, startTestApp, userInNewProject, type TestApp } from "../helpers/app.ts";
+import { expectNeutronError } from "../helpers/neutron.ts";
 
 // Messages follow Neutron's (neutron-lib exceptions, SubnetPoolReader, SubnetAllocator); where
 // Stratus answers otherwise on purpose, a comment says so.
@@ -22,11 +22,6 @@ after(() => t.close());
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 const net = (token: string, method: Method, url: string, body?: unknown) =>
   call(t.app, token, method, `/networking${url}`, body);
-
-function assertError(response: LightMyRequestResponse, status: number, type: string, message: string) {
-  assert.equal(response.statusCode, status, response.body);
-  assert.deepEqual(response.json(), { NeutronError: { type, message, detail: "" } });
-}
 
 async function makePool(token: string, pool: Record<string, unknown>) {
   const response = await net(token, "POST", "/v2.0/subnetpools", { subnetpool: { name: "p", ...pool } });
@@ -101,16 +96,21 @@ test("create, show, list, update and delete a pool, with Neutron's defaults", as
     headers: { "x-auth-token": memberToken, "if-match": "revision_number=1" },
     payload: { subnetpool: { name: "z" } },
   });
-  assertError(stale, 412, "RevisionNumberConstraintFailed", "Constrained to 1, but current revision is 2");
+  expectNeutronError(
+    stale,
+    412,
+    "RevisionNumberConstraintFailed",
+    "Constrained to 1, but current revision is 2",
+  );
 
   assert.equal((await net(memberToken, "DELETE", `/v2.0/subnetpools/${id}`)).statusCode, 204);
-  assertError(
+  expectNeutronError(
     await net(memberToken, "GET", `/v2.0/subnetpools/${id}`),
     404,
     "SubnetPoolNotFound",
     `Subnet pool ${id} could not be found.`,
   );
-  assertError(
+  expectNeutronError(
     await net(memberToken, "DELETE", `/v2.0/subnetpools/${id}`),
     404,
     "SubnetPoolNotFound",
@@ -133,55 +133,55 @@ test("prefixes are normalised and compacted; subnet_allocation is listed", async
 test("validation errors on create", async () => {
   const create = (pool: Record<string, unknown>) =>
     net(memberToken, "POST", "/v2.0/subnetpools", { subnetpool: pool });
-  assertError(
+  expectNeutronError(
     await create({ prefixes: ["10.0.0.0/8"] }),
     400,
     "HTTPBadRequest",
     "Failed to parse request. Required attribute 'name' not specified",
   );
-  assertError(
+  expectNeutronError(
     await create({ name: "p" }),
     400,
     "HTTPBadRequest",
     "Failed to parse request. Required attribute 'prefixes' not specified",
   );
-  assertError(
+  expectNeutronError(
     await create({ name: "  ", prefixes: ["10.0.0.0/8"] }),
     400,
     "HTTPBadRequest",
     "Invalid input for name. Reason: '  ' Blank strings are not permitted.",
   );
-  assertError(
+  expectNeutronError(
     await create({ name: "p", prefixes: [] }),
     400,
     "EmptySubnetPoolPrefixList",
     "Empty subnet pool prefix list.",
   );
-  assertError(
+  expectNeutronError(
     await create({ name: "p", prefixes: ["10.0.0.0/8", "2001:db8::/32"] }),
     400,
     "PrefixVersionMismatch",
     "Cannot mix IPv4 and IPv6 prefixes in a subnet pool.",
   );
-  assertError(
+  expectNeutronError(
     await create({ name: "p", prefixes: ["10.0.0.1/24"] }),
     400,
     "HTTPBadRequest",
     "Invalid input for prefixes. Reason: '10.0.0.1/24' isn't a recognized IP subnet cidr, '10.0.0.0/24' is recommended.",
   );
-  assertError(
+  expectNeutronError(
     await create({ name: "p", prefixes: ["bogus"] }),
     400,
     "HTTPBadRequest",
     "Invalid input for prefixes. Reason: 'bogus' is not a valid IP subnet.",
   );
-  assertError(
+  expectNeutronError(
     await create({ name: "p", prefixes: "10.0.0.0/8" }),
     400,
     "HTTPBadRequest",
     "Invalid input for prefixes. Reason: '10.0.0.0/8' is not a list.",
   );
-  assertError(
+  expectNeutronError(
     await create({ name: "p", prefixes: ["10.0.0.0/8", "10.0.0.0/8"] }),
     400,
     "HTTPBadRequest",
@@ -189,52 +189,52 @@ test("validation errors on create", async () => {
   );
   const bounds = (extra: Record<string, unknown>) =>
     create({ name: "p", prefixes: ["10.0.0.0/8"], ...extra });
-  assertError(
+  expectNeutronError(
     await bounds({ min_prefixlen: 24, max_prefixlen: 16 }),
     400,
     "IllegalSubnetPoolPrefixBounds",
     "Illegal prefix bounds: min_prefixlen=24, max_prefixlen=16.",
   );
-  assertError(
+  expectNeutronError(
     await bounds({ max_prefixlen: 33 }),
     400,
     "IllegalSubnetPoolPrefixBounds",
     "Illegal prefix bounds: max_prefixlen=33, ip_version_max=32.",
   );
-  assertError(
+  expectNeutronError(
     await bounds({ min_prefixlen: 16, default_prefixlen: 12 }),
     400,
     "IllegalSubnetPoolPrefixBounds",
     "Illegal prefix bounds: default_prefixlen=12, min_prefixlen=16.",
   );
-  assertError(
+  expectNeutronError(
     await bounds({ max_prefixlen: 24, default_prefixlen: 28 }),
     400,
     "IllegalSubnetPoolPrefixBounds",
     "Illegal prefix bounds: default_prefixlen=28, max_prefixlen=24.",
   );
-  assertError(
+  expectNeutronError(
     await bounds({ min_prefixlen: -1 }),
     400,
     "HTTPBadRequest",
     "Invalid input for min_prefixlen. Reason: '-1' should be non-negative.",
   );
-  assertError(
+  expectNeutronError(
     await bounds({ default_prefixlen: "x" }),
     400,
     "InvalidInput",
     "Invalid input for operation: 'x' is not an integer.",
   );
-  assertError(
+  expectNeutronError(
     await bounds({ ip_version: 4 }),
     400,
     "HTTPBadRequest",
     "Attribute 'ip_version' not allowed in POST",
   );
-  assertError(await bounds({ bogus: 1 }), 400, "HTTPBadRequest", "Unrecognized attribute(s) 'bogus'");
+  expectNeutronError(await bounds({ bogus: 1 }), 400, "HTTPBadRequest", "Unrecognized attribute(s) 'bogus'");
   const scope = "7f2c3c35-5c4b-4b8e-9d2a-1b0c8f0e6a11";
   // Address scopes are not implemented, so any named one is missing.
-  assertError(
+  expectNeutronError(
     await bounds({ address_scope_id: scope }),
     404,
     "AddressScopeNotFound",
@@ -257,43 +257,43 @@ test("updates: prefixes may only grow, bounds are re-checked, shared is read-onl
   });
   const update = (body: Record<string, unknown>) =>
     net(memberToken, "PUT", `/v2.0/subnetpools/${pool.id}`, { subnetpool: body });
-  assertError(
+  expectNeutronError(
     await update({ prefixes: ["10.30.0.0/17"] }),
     400,
     "IllegalSubnetPoolPrefixUpdate",
     "Illegal update to prefixes: Existing prefixes must be a subset of the new prefixes.",
   );
-  assertError(
+  expectNeutronError(
     await update({ prefixes: [] }),
     400,
     "IllegalSubnetPoolPrefixUpdate",
     "Illegal update to prefixes: Existing prefixes must be a subset of the new prefixes.",
   );
-  assertError(
+  expectNeutronError(
     await update({ prefixes: ["10.30.0.0/16", "2001:db8::/32"] }),
     400,
     "PrefixVersionMismatch",
     "Cannot mix IPv4 and IPv6 prefixes in a subnet pool.",
   );
-  assertError(
+  expectNeutronError(
     await update({ default_prefixlen: 29 }),
     400,
     "IllegalSubnetPoolPrefixBounds",
     "Illegal prefix bounds: default_prefixlen=29, max_prefixlen=28.",
   );
-  assertError(
+  expectNeutronError(
     await update({ min_prefixlen: 24 }),
     400,
     "IllegalSubnetPoolPrefixBounds",
     "Illegal prefix bounds: default_prefixlen=20, min_prefixlen=24.",
   );
-  assertError(
+  expectNeutronError(
     await update({ shared: true }),
     400,
     "HTTPBadRequest",
     "Cannot update read-only attribute shared",
   );
-  assertError(
+  expectNeutronError(
     await update({ ip_version: 6 }),
     400,
     "HTTPBadRequest",
@@ -314,7 +314,7 @@ test("visibility and policy: other projects' pools are 404, shared ones are seen
     ["PUT", { subnetpool: { name: "x" } }],
     ["DELETE", undefined],
   ] as const) {
-    assertError(
+    expectNeutronError(
       await net(otherToken, method, `/v2.0/subnetpools/${mine.id}`, body),
       404,
       "SubnetPoolNotFound",
@@ -324,7 +324,7 @@ test("visibility and policy: other projects' pools are 404, shared ones are seen
   const othersList = (await net(otherToken, "GET", "/v2.0/subnetpools")).json().subnetpools;
   assert.ok(!othersList.some((p: { id: string }) => p.id === mine.id));
 
-  assertError(
+  expectNeutronError(
     await net(memberToken, "POST", "/v2.0/subnetpools", {
       subnetpool: { name: "s", prefixes: ["10.41.0.0/16"], shared: true },
     }),
@@ -332,7 +332,7 @@ test("visibility and policy: other projects' pools are 404, shared ones are seen
     "PolicyNotAuthorized",
     "(rule:create_subnetpool and rule:create_subnetpool:shared) is disallowed by policy",
   );
-  assertError(
+  expectNeutronError(
     await net(memberToken, "POST", "/v2.0/subnetpools", {
       subnetpool: { name: "s", prefixes: ["10.41.0.0/16"], is_default: true },
     }),
@@ -340,7 +340,7 @@ test("visibility and policy: other projects' pools are 404, shared ones are seen
     "PolicyNotAuthorized",
     "(rule:create_subnetpool and rule:create_subnetpool:is_default) is disallowed by policy",
   );
-  assertError(
+  expectNeutronError(
     await net(memberToken, "PUT", `/v2.0/subnetpools/${mine.id}`, { subnetpool: { is_default: false } }),
     403,
     "PolicyNotAuthorized",
@@ -353,13 +353,13 @@ test("visibility and policy: other projects' pools are 404, shared ones are seen
   const seen = await net(otherToken, "GET", `/v2.0/subnetpools/${shared.id}`);
   assert.equal(seen.statusCode, 200);
   assert.equal(seen.json().subnetpool.shared, true);
-  assertError(
+  expectNeutronError(
     await net(otherToken, "PUT", `/v2.0/subnetpools/${shared.id}`, { subnetpool: { name: "x" } }),
     403,
     "PolicyNotAuthorized",
     "rule:update_subnetpool is disallowed by policy",
   );
-  assertError(
+  expectNeutronError(
     await net(otherToken, "DELETE", `/v2.0/subnetpools/${shared.id}`),
     403,
     "PolicyNotAuthorized",
@@ -392,7 +392,7 @@ test("filters, fields, sorting and tags", async () => {
   assert.deepEqual(await names("name=flt-a&name=flt-b&sort_key=name&sort_dir=desc"), ["flt-b", "flt-a"]);
   const fields = (await net(otherToken, "GET", `/v2.0/subnetpools/${a.id}?fields=id&fields=prefixes`)).json();
   assert.deepEqual(fields, { subnetpool: { id: a.id, prefixes: ["10.50.0.0/16"] } });
-  assertError(
+  expectNeutronError(
     await net(otherToken, "GET", "/v2.0/subnetpools?bogus=1"),
     400,
     "HTTPBadRequest",
@@ -434,31 +434,31 @@ test("allocation by prefixlen, by default_prefixlen and by explicit cidr; never 
   assert.equal(explicit.gateway_ip, "10.60.3.126");
 
   const allocationError = (reason: string) => `Failed to allocate subnet: ${reason}.`;
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, { subnetpool_id: pool.id, cidr: "10.60.1.128/25" }),
     409,
     "SubnetAllocationError",
     allocationError("Cannot allocate requested subnet from the available set of prefixes"),
   );
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, { subnetpool_id: pool.id, cidr: "10.61.0.0/24" }),
     409,
     "SubnetAllocationError",
     allocationError("Cannot allocate requested subnet from the available set of prefixes"),
   );
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, { subnetpool_id: pool.id, prefixlen: 29 }),
     400,
     "MaxPrefixSubnetAllocationError",
     "Unable to allocate subnet with prefix length 29, maximum allowed prefix is 28.",
   );
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, { subnetpool_id: pool.id, prefixlen: 21 }),
     400,
     "MinPrefixSubnetAllocationError",
     "Unable to allocate subnet with prefix length 21, minimum allowed prefix is 22.",
   );
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, {
       subnetpool_id: pool.id,
       prefixlen: 24,
@@ -468,7 +468,7 @@ test("allocation by prefixlen, by default_prefixlen and by explicit cidr; never 
     "BadRequest",
     "Bad subnets request: cidr and prefixlen must not be supplied together.",
   );
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, {
       subnetpool_id: pool.id,
       allocation_pools: [{ start: "10.60.2.10", end: "10.60.2.20" }],
@@ -477,26 +477,26 @@ test("allocation by prefixlen, by default_prefixlen and by explicit cidr; never 
     "BadRequest",
     "Bad subnets request: allocation_pools allowed only for specific subnet requests.",
   );
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, { subnetpool_id: pool.id, ip_version: 6 }),
     400,
     "BadRequest",
     "Bad subnets request: Cannot allocate IPv6 subnet from IPv4 subnet pool.",
   );
   const missing = "0b7d7a39-1cb7-4b55-8b4a-6a3c1f0e9d21";
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, { subnetpool_id: missing }),
     404,
     "SubnetPoolNotFound",
     `Subnet pool ${missing} could not be found.`,
   );
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, { subnetpool_id: "nope" }),
     400,
     "HTTPBadRequest",
     "Invalid input for subnetpool_id. Reason: 'nope' is not a valid UUID.",
   );
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, { cidr: "10.70.0.0/24" }),
     400,
     "NetworkSubnetPoolAffinityError",
@@ -521,13 +521,13 @@ test("exhaustion is a 409 and deleting a subnet frees its prefix", async () => {
   const a = await makeSubnet(memberToken, network.id, { subnetpool_id: pool.id });
   const b = await makeSubnet(memberToken, network.id, { subnetpool_id: pool.id });
   assert.deepEqual([a.cidr, b.cidr], ["10.80.0.0/25", "10.80.0.128/25"]);
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, { subnetpool_id: pool.id }),
     409,
     "SubnetAllocationError",
     "Failed to allocate subnet: Insufficient prefix space to allocate subnet size /25.",
   );
-  assertError(
+  expectNeutronError(
     await net(memberToken, "DELETE", `/v2.0/subnetpools/${pool.id}`),
     409,
     "SubnetPoolInUse",
@@ -549,7 +549,7 @@ test("exhaustion is a 409 and deleting a subnet frees its prefix", async () => {
 
 test("use_default_subnetpool: the default pool of the version, or 400; one default per version", async () => {
   const network = await makeNetwork(memberToken);
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, { use_default_subnetpool: true, ip_version: 6 }),
     400,
     "BadRequest",
@@ -560,7 +560,7 @@ test("use_default_subnetpool: the default pool of the version, or 400; one defau
     is_default: true,
     shared: true,
   });
-  assertError(
+  expectNeutronError(
     await net(t.adminToken, "POST", "/v2.0/subnetpools", {
       subnetpool: { name: "second", prefixes: ["2001:db8:91::/48"], is_default: true },
     }),
@@ -572,7 +572,7 @@ test("use_default_subnetpool: the default pool of the version, or 400; one defau
   assert.equal(subnet.cidr, "2001:db8:90::/64");
   assert.equal(subnet.subnetpool_id, pool.id);
   assert.equal(subnet.gateway_ip, "2001:db8:90::1", "a pool-chosen CIDR gets network + 1 as its gateway");
-  assertError(
+  expectNeutronError(
     await subnetFrom(memberToken, network.id, {
       use_default_subnetpool: true,
       subnetpool_id: pool.id,
@@ -596,7 +596,7 @@ test("quotas: the subnetpool count quota and the pool's default_quota", async ()
   const projectId = (await net(token, "POST", "/v2.0/networks", { network: {} })).json().network.project_id;
   await net(t.adminToken, "PUT", `/v2.0/quotas/${projectId}`, { quota: { subnetpool: 1 } });
   const pool = await makePool(token, { prefixes: ["10.100.0.0/16"], min_prefixlen: 24, default_quota: 512 });
-  assertError(
+  expectNeutronError(
     await net(token, "POST", "/v2.0/subnetpools", { subnetpool: { name: "p", prefixes: ["10.101.0.0/16"] } }),
     409,
     "OverQuota",
@@ -608,7 +608,7 @@ test("quotas: the subnetpool count quota and the pool's default_quota", async ()
   const network = await makeNetwork(token);
   await makeSubnet(token, network.id, { subnetpool_id: pool.id });
   await makeSubnet(token, network.id, { subnetpool_id: pool.id });
-  assertError(
+  expectNeutronError(
     await subnetFrom(token, network.id, { subnetpool_id: pool.id }),
     409,
     "SubnetPoolQuotaExceeded",
@@ -639,7 +639,7 @@ test("8 concurrent allocations from a pool of 6: distinct prefixes, exactly 6 su
     "10.111.0.8/30",
   ]);
   for (const response of responses.filter((r) => r.statusCode !== 201)) {
-    assertError(
+    expectNeutronError(
       response,
       409,
       "SubnetAllocationError",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { LightMyRequestResponse } from "fastify";
 import { call, startTestApp, userInNewProject, type TestApp } from "../helpers/app.ts";
+import { expectNeutronError } from "../helpers/neutron.ts";
 
 // Every status, error type and message below was first read from a real Neutron (Zed) answering
 // the same request; where Stratus deliberately answers otherwise, a comment says so.
@@ -18,12 +18,6 @@ after(() => t.close());
 
 const net = (token: string, method: "GET" | "POST" | "PUT" | "DELETE", url: string, body?: unknown) =>
   call(t.app, token, method, `/networking${url}`, body);
-
-/** The status and the whole NeutronError body. */
-function assertError(response: LightMyRequestResponse, status: number, type: string, message: string) {
-  assert.equal(response.statusCode, status, response.body);
-  assert.deepEqual(response.json(), { NeutronError: { type, message, detail: "" } });
-}
 
 const invalidInput = (reason: string) => `Invalid input for operation: ${reason}.`;
 
@@ -147,7 +141,7 @@ test("IPv6: SLAAC /64 gateway and pool, and the address-mode rules", async () =>
   ]);
   assert.equal(explicit.ipv6_ra_mode, null);
 
-  assertError(
+  expectNeutronError(
     await create({ cidr: "2001:db8:3::/80", ipv6_ra_mode: "slaac", ipv6_address_mode: "slaac" }),
     400,
     "InvalidInput",
@@ -155,7 +149,7 @@ test("IPv6: SLAAC /64 gateway and pool, and the address-mode rules", async () =>
       "Invalid CIDR 2001:db8:3::/80 for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64",
     ),
   );
-  assertError(
+  expectNeutronError(
     await create({ cidr: "2001:db8:3::/80", ipv6_ra_mode: "dhcpv6-stateless" }),
     400,
     "InvalidInput",
@@ -163,7 +157,7 @@ test("IPv6: SLAAC /64 gateway and pool, and the address-mode rules", async () =>
       "Invalid CIDR 2001:db8:3::/80 for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64",
     ),
   );
-  assertError(
+  expectNeutronError(
     await create({ cidr: "2001:db8:3::/64", ipv6_ra_mode: "slaac", ipv6_address_mode: "dhcpv6-stateful" }),
     400,
     "InvalidInput",
@@ -171,13 +165,13 @@ test("IPv6: SLAAC /64 gateway and pool, and the address-mode rules", async () =>
       "ipv6_ra_mode set to 'slaac' with ipv6_address_mode set to 'dhcpv6-stateful' is not valid. If both attributes are set, they must be the same value",
     ),
   );
-  assertError(
+  expectNeutronError(
     await create({ cidr: "2001:db8:3::/64", ipv6_ra_mode: "slaac", enable_dhcp: false }),
     400,
     "InvalidInput",
     invalidInput("ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is set to False"),
   );
-  assertError(
+  expectNeutronError(
     await create({ cidr: "2001:db8:3::/64", ipv6_ra_mode: "bogus" }),
     400,
     "HTTPBadRequest",
@@ -187,13 +181,13 @@ test("IPv6: SLAAC /64 gateway and pool, and the address-mode rules", async () =>
     net(memberToken, "POST", "/v2.0/subnets", {
       subnet: { network_id: network.id, ip_version: 4, cidr: "10.9.0.0/24", ...subnet },
     });
-  assertError(
+  expectNeutronError(
     await v4({ ipv6_ra_mode: "slaac", ipv6_address_mode: "slaac" }),
     400,
     "InvalidInput",
     invalidInput("ipv6_ra_mode is not valid when ip_version is 4"),
   );
-  assertError(
+  expectNeutronError(
     await v4({ ipv6_address_mode: "slaac", enable_dhcp: false }),
     400,
     "InvalidInput",
@@ -208,29 +202,39 @@ test("CIDR rules: version, format, host bits, DHCP prefix and overlaps", async (
       subnet: { network_id: network.id, ip_version: 4, ...subnet },
     });
 
-  assertError(
+  expectNeutronError(
     await create({ ip_version: 6, cidr: "10.2.0.0/24" }),
     400,
     "InvalidInput",
     invalidInput("cidr '10.2.0.0/24' does not match the ip_version '6'"),
   );
-  assertError(
+  expectNeutronError(
     await create({ cidr: "2001:db8:2::/64" }),
     400,
     "InvalidInput",
     invalidInput("cidr '2001:db8:2::/64' does not match the ip_version '4'"),
   );
   for (const cidr of ["10.2.0.0/33", "banana"]) {
-    assertError(await create({ cidr }), 400, "InvalidInput", invalidInput(`${cidr} is not in a CIDR format`));
+    expectNeutronError(
+      await create({ cidr }),
+      400,
+      "InvalidInput",
+      invalidInput(`${cidr} is not in a CIDR format`),
+    );
   }
   const dhcpPrefix = invalidInput(
     "Subnet has a prefix length that is incompatible with DHCP service enabled",
   );
-  assertError(await create({ cidr: "10.5.0.0/31" }), 400, "InvalidInput", dhcpPrefix);
-  assertError(await create({ ip_version: 6, cidr: "2001:db8:9::/127" }), 400, "InvalidInput", dhcpPrefix);
+  expectNeutronError(await create({ cidr: "10.5.0.0/31" }), 400, "InvalidInput", dhcpPrefix);
+  expectNeutronError(
+    await create({ ip_version: 6, cidr: "2001:db8:9::/127" }),
+    400,
+    "InvalidInput",
+    dhcpPrefix,
+  );
   // A bare address is a /32: refused with DHCP, and without it the pool is that one address while
   // the gateway is the next one, outside the subnet.
-  assertError(await create({ cidr: "10.3.0.0" }), 400, "InvalidInput", dhcpPrefix);
+  expectNeutronError(await create({ cidr: "10.3.0.0" }), 400, "InvalidInput", dhcpPrefix);
   const host = await makeSubnet(memberToken, {
     network_id: network.id,
     ip_version: 4,
@@ -243,7 +247,7 @@ test("CIDR rules: version, format, host bits, DHCP prefix and overlaps", async (
 
   // A /31's default gateway would be its broadcast address, which IPAM cannot hand out; without a
   // gateway both addresses are in the pool, and DHCP cannot be turned on later.
-  assertError(
+  expectNeutronError(
     await create({ cidr: "10.95.0.0/31", enable_dhcp: false }),
     409,
     "IpamValueInvalid",
@@ -257,7 +261,7 @@ test("CIDR rules: version, format, host bits, DHCP prefix and overlaps", async (
     gateway_ip: null,
   });
   assert.deepEqual(p2p.allocation_pools, [{ start: "10.95.0.0", end: "10.95.0.1" }]);
-  assertError(
+  expectNeutronError(
     await net(memberToken, "PUT", `/v2.0/subnets/${p2p.id}`, { subnet: { enable_dhcp: true } }),
     400,
     "InvalidInput",
@@ -282,7 +286,7 @@ test("CIDR rules: version, format, host bits, DHCP prefix and overlaps", async (
   assert.equal(cleared.gateway_ip, "10.4.0.1");
   assert.deepEqual(cleared.allocation_pools, [{ start: "10.4.0.2", end: "10.4.0.254" }]);
 
-  assertError(
+  expectNeutronError(
     await create({ cidr: "10.4.0.128/25" }),
     400,
     "InvalidInput",
@@ -290,7 +294,7 @@ test("CIDR rules: version, format, host bits, DHCP prefix and overlaps", async (
       `Requested subnet with cidr: 10.4.0.128/25 for network: ${network.id} overlaps with another subnet`,
     ),
   );
-  assertError(
+  expectNeutronError(
     await create({ cidr: "10.0.0.0/8" }),
     400,
     "InvalidInput",
@@ -302,25 +306,25 @@ test("CIDR rules: version, format, host bits, DHCP prefix and overlaps", async (
   const same = await makeSubnet(memberToken, { network_id: other.id, ip_version: 4, cidr: "10.4.0.0/24" });
   assert.equal(same.cidr, "10.4.0.0/24", "the same CIDR on another network is fine");
 
-  assertError(
+  expectNeutronError(
     await create({}),
     400,
     "BadRequest",
     "Bad subnets request: a subnetpool must be specified in the absence of a cidr.",
   );
-  assertError(
+  expectNeutronError(
     await create({ ip_version: 5, cidr: "10.6.0.0/24" }),
     400,
     "HTTPBadRequest",
     "Invalid input for ip_version. Reason: 5 is not in valid_values.",
   );
-  assertError(
+  expectNeutronError(
     await create({ ip_version: "x", cidr: "10.6.0.0/24" }),
     400,
     "InvalidInput",
     invalidInput("'x' is not an integer"),
   );
-  assertError(
+  expectNeutronError(
     await net(memberToken, "POST", "/v2.0/subnets", {
       subnet: { network_id: network.id, cidr: "10.6.0.0/24" },
     }),
@@ -328,14 +332,14 @@ test("CIDR rules: version, format, host bits, DHCP prefix and overlaps", async (
     "HTTPBadRequest",
     "Failed to parse request. Required attribute 'ip_version' not specified",
   );
-  assertError(
+  expectNeutronError(
     await net(memberToken, "POST", "/v2.0/subnets", { subnet: { ip_version: 4, cidr: "10.6.0.0/24" } }),
     400,
     "HTTPBadRequest",
     "Failed to parse request. Required attribute 'network_id' not specified",
   );
   const nowhere = "00000000-0000-0000-0000-000000000000";
-  assertError(
+  expectNeutronError(
     await net(memberToken, "POST", "/v2.0/subnets", {
       subnet: { network_id: nowhere, ip_version: 4, cidr: "10.6.0.0/24" },
     }),
@@ -364,7 +368,7 @@ test("concurrent creations of one CIDR on a network: one wins, the others overla
   const created = responses.filter((r) => r.statusCode === 201);
   assert.equal(created.length, 1);
   for (const response of responses.filter((r) => r.statusCode !== 201)) {
-    assertError(
+    expectNeutronError(
       response,
       400,
       "InvalidInput",
@@ -406,7 +410,7 @@ test("allocation pools and the gateway", async () => {
   const empty = await created({ cidr: "10.31.0.0/24", allocation_pools: [] });
   assert.deepEqual(empty.allocation_pools, [{ start: "10.31.0.2", end: "10.31.0.254" }], "[] means generate");
 
-  assertError(
+  expectNeutronError(
     await create({
       cidr: "10.21.0.0/24",
       gateway_ip: "10.21.0.50",
@@ -431,20 +435,20 @@ test("allocation pools and the gateway", async () => {
   assert.equal(outside.gateway_ip, "192.168.77.1");
   assert.deepEqual(outside.allocation_pools, [{ start: "10.27.0.1", end: "10.27.0.254" }]);
   for (const gateway of ["10.28.0.0", "10.28.0.255"]) {
-    assertError(
+    expectNeutronError(
       await create({ cidr: "10.28.0.0/24", gateway_ip: gateway }),
       400,
       "InvalidInput",
       invalidInput("Gateway is not valid on subnet"),
     );
   }
-  assertError(
+  expectNeutronError(
     await create({ cidr: "10.28.0.0/24", gateway_ip: "nope" }),
     400,
     "HTTPBadRequest",
     "Invalid input for gateway_ip. Reason: 'nope' is not a valid IP address.",
   );
-  assertError(
+  expectNeutronError(
     await create({ cidr: "10.28.0.0/24", gateway_ip: "2001:db8::1" }),
     400,
     "InvalidInput",
@@ -457,14 +461,14 @@ test("allocation pools and the gateway", async () => {
     ["10.23.0.0", "10.23.0.5"],
     ["10.23.0.250", "10.23.0.255"],
   ]) {
-    assertError(
+    expectNeutronError(
       await create({ cidr: "10.23.0.0/24", allocation_pools: [{ start, end }] }),
       400,
       "OutOfBoundsAllocationPool",
       `The allocation pool ${start}-${end} spans beyond the subnet cidr 10.23.0.0/24.`,
     );
   }
-  assertError(
+  expectNeutronError(
     await create({
       ip_version: 6,
       cidr: "2001:db8:31::/64",
@@ -483,7 +487,7 @@ test("allocation pools and the gateway", async () => {
     { start: "2001:db8:32::5", end: "2001:db8:32:0:ffff:ffff:ffff:ffff" },
   ]);
 
-  assertError(
+  expectNeutronError(
     await create({
       cidr: "10.24.0.0/24",
       allocation_pools: [
@@ -497,19 +501,19 @@ test("allocation pools and the gateway", async () => {
     "Found overlapping allocation pools: 10.24.0.40-10.24.0.60 10.24.0.10-10.24.0.50 for subnet 10.24.0.0/24.",
   );
   // A backward or mixed-version pool is shown as the request gave it (a Python dict).
-  assertError(
+  expectNeutronError(
     await create({ cidr: "10.25.0.0/24", allocation_pools: [{ start: "10.25.0.50", end: "10.25.0.10" }] }),
     400,
     "InvalidAllocationPool",
     "The allocation pool {'start': '10.25.0.50', 'end': '10.25.0.10'} is not valid.",
   );
-  assertError(
+  expectNeutronError(
     await create({ cidr: "10.25.0.0/24", allocation_pools: [{ start: "10.25.0.5", end: "2001:db8::5" }] }),
     400,
     "InvalidAllocationPool",
     "The allocation pool {'start': '10.25.0.5', 'end': '2001:db8::5'} is not valid.",
   );
-  assertError(
+  expectNeutronError(
     await create({ cidr: "10.25.0.0/24", allocation_pools: [{ start: "2001:db8::1", end: "2001:db8::5" }] }),
     400,
     "InvalidAllocationPool",
@@ -527,7 +531,7 @@ test("allocation pools and the gateway", async () => {
     [null, "Invalid data format for IP pool: 'None'"],
   ];
   for (const [allocation_pools, reason] of badPools) {
-    assertError(
+    expectNeutronError(
       await create({ cidr: "10.25.0.0/24", allocation_pools }),
       400,
       "HTTPBadRequest",
@@ -542,21 +546,21 @@ test("dns_nameservers and host_routes", async () => {
     net(memberToken, "POST", "/v2.0/subnets", {
       subnet: { network_id: network.id, ip_version: 4, cidr: "10.33.0.0/24", ...subnet },
     });
-  assertError(
+  expectNeutronError(
     await create({ dns_nameservers: ["8.8.8.8", "8.8.8.8"] }),
     400,
     "HTTPBadRequest",
     "Invalid input for dns_nameservers. Reason: Duplicate nameserver '8.8.8.8'.",
   );
   for (const server of ["nope", "dns.example.com"]) {
-    assertError(
+    expectNeutronError(
       await create({ dns_nameservers: [server] }),
       400,
       "HTTPBadRequest",
       `Invalid input for dns_nameservers. Reason: '${server}' is not a valid nameserver. '${server}' is not a valid IP address.`,
     );
   }
-  assertError(
+  expectNeutronError(
     await create({ dns_nameservers: ["2001:db8::53"] }),
     400,
     "InvalidInput",
@@ -591,20 +595,20 @@ test("dns_nameservers and host_routes", async () => {
     ],
   ];
   for (const [host_routes, reason] of badRoutes) {
-    assertError(
+    expectNeutronError(
       await create({ host_routes }),
       400,
       "HTTPBadRequest",
       `Invalid input for host_routes. Reason: ${reason}.`,
     );
   }
-  assertError(
+  expectNeutronError(
     await create({ host_routes: [{ destination: "2001:db8::/64", nexthop: "10.33.0.1" }] }),
     400,
     "InvalidInput",
     invalidInput("destination '2001:db8::/64' does not match the ip_version '4'"),
   );
-  assertError(
+  expectNeutronError(
     await create({ host_routes: [{ destination: "10.9.0.0/16", nexthop: "2001:db8::1" }] }),
     400,
     "InvalidInput",
@@ -659,38 +663,38 @@ test("update: one revision per change, the network's too; checks as on create; r
     ["ip_version", 6],
     ["network_id", network.id],
   ] as const) {
-    assertError(
+    expectNeutronError(
       await update({ [attribute]: value }),
       400,
       "HTTPBadRequest",
       `Cannot update read-only attribute ${attribute}`,
     );
   }
-  assertError(
+  expectNeutronError(
     await update({ gateway_ip: "10.1.0.50" }),
     409,
     "GatewayConflictWithAllocationPools",
     "Gateway ip 10.1.0.50 conflicts with allocation pool 10.1.0.2-10.1.0.254.",
   );
-  assertError(
+  expectNeutronError(
     await update({ gateway_ip: "10.1.0.0" }),
     400,
     "InvalidInput",
     invalidInput("Gateway is not valid on subnet"),
   );
-  assertError(
+  expectNeutronError(
     await update({ dns_nameservers: ["9.9.9.9", "9.9.9.9"] }),
     400,
     "HTTPBadRequest",
     "Invalid input for dns_nameservers. Reason: Duplicate nameserver '9.9.9.9'.",
   );
-  assertError(
+  expectNeutronError(
     await update({ allocation_pools: [{ start: "10.1.0.1", end: "10.1.0.20" }] }),
     409,
     "GatewayConflictWithAllocationPools",
     "Gateway ip 10.1.0.1 conflicts with allocation pool 10.1.0.1-10.1.0.20.",
   );
-  assertError(
+  expectNeutronError(
     await update({ allocation_pools: null }),
     400,
     "HTTPBadRequest",
@@ -731,7 +735,12 @@ test("update: one revision per change, the network's too; checks as on create; r
     headers: { "x-auth-token": memberToken, "if-match": "revision_number=3" },
     payload: { subnet: { name: "stale" } },
   });
-  assertError(stale, 412, "RevisionNumberConstraintFailed", "Constrained to 3, but current revision is 7");
+  expectNeutronError(
+    stale,
+    412,
+    "RevisionNumberConstraintFailed",
+    "Constrained to 3, but current revision is 7",
+  );
 });
 
 test("projects: private networks' subnets are not found; shared networks' subnets are seen", async () => {
@@ -740,15 +749,25 @@ test("projects: private networks' subnets are not found; shared networks' subnet
   assert.equal(subnet.project_id, mine.project_id, "a member adds subnets to its own network");
 
   const notFound = `Subnet ${subnet.id} could not be found.`;
-  assertError(await net(otherToken, "GET", `/v2.0/subnets/${subnet.id}`), 404, "SubnetNotFound", notFound);
-  assertError(
+  expectNeutronError(
+    await net(otherToken, "GET", `/v2.0/subnets/${subnet.id}`),
+    404,
+    "SubnetNotFound",
+    notFound,
+  );
+  expectNeutronError(
     await net(otherToken, "PUT", `/v2.0/subnets/${subnet.id}`, { subnet: { name: "x" } }),
     404,
     "SubnetNotFound",
     notFound,
   );
-  assertError(await net(otherToken, "DELETE", `/v2.0/subnets/${subnet.id}`), 404, "SubnetNotFound", notFound);
-  assertError(
+  expectNeutronError(
+    await net(otherToken, "DELETE", `/v2.0/subnets/${subnet.id}`),
+    404,
+    "SubnetNotFound",
+    notFound,
+  );
+  expectNeutronError(
     await net(otherToken, "POST", "/v2.0/subnets", {
       subnet: { network_id: mine.id, ip_version: 4, cidr: "10.50.0.0/24" },
     }),
@@ -829,13 +848,13 @@ test("filters, fields and tags", async () => {
     "four",
   ]);
   assert.deepEqual(await names("gateway_ip=10.71.0.1"), ["elsewhere"]);
-  assertError(
+  expectNeutronError(
     await net(memberToken, "GET", "/v2.0/subnets?ip_version=x"),
     400,
     "InvalidInput",
     invalidInput("'x' is not an integer"),
   );
-  assertError(
+  expectNeutronError(
     await net(memberToken, "GET", "/v2.0/subnets?allocation_pools=x"),
     400,
     "HTTPBadRequest",
@@ -892,8 +911,13 @@ test("deleting a subnet, and a network with its subnets", async () => {
   assert.equal(deleted.statusCode, 204);
   assert.equal(deleted.body, "");
   const gone = `Subnet ${drop.id} could not be found.`;
-  assertError(await net(memberToken, "GET", `/v2.0/subnets/${drop.id}`), 404, "SubnetNotFound", gone);
-  assertError(await net(memberToken, "DELETE", `/v2.0/subnets/${drop.id}`), 404, "SubnetNotFound", gone);
+  expectNeutronError(await net(memberToken, "GET", `/v2.0/subnets/${drop.id}`), 404, "SubnetNotFound", gone);
+  expectNeutronError(
+    await net(memberToken, "DELETE", `/v2.0/subnets/${drop.id}`),
+    404,
+    "SubnetNotFound",
+    gone,
+  );
   const after = await getNetwork(memberToken, network.id);
   assert.deepEqual(after.subnets, [keep.id]);
   assert.equal(after.revision_number, revision + 1);
@@ -906,7 +930,7 @@ test("deleting a subnet, and a network with its subnets", async () => {
 
   assert.equal((await net(memberToken, "DELETE", `/v2.0/networks/${network.id}`)).statusCode, 204);
   for (const id of [keep.id, again.id]) {
-    assertError(
+    expectNeutronError(
       await net(memberToken, "GET", `/v2.0/subnets/${id}`),
       404,
       "SubnetNotFound",
@@ -926,19 +950,19 @@ test("Neutron's wording for policy refusals and missing tags", async () => {
     ip_version: 4,
     cidr: "10.90.0.0/24",
   });
-  assertError(
+  expectNeutronError(
     await net(memberToken, "PUT", `/v2.0/subnets/${subnet.id}`, { subnet: { name: "x" } }),
     403,
     "PolicyNotAuthorized",
     "rule:update_subnet is disallowed by policy",
   );
-  assertError(
+  expectNeutronError(
     await net(memberToken, "DELETE", `/v2.0/subnets/${subnet.id}`),
     403,
     "PolicyNotAuthorized",
     "rule:delete_subnet is disallowed by policy",
   );
-  assertError(
+  expectNeutronError(
     await net(t.adminToken, "DELETE", `/v2.0/subnets/${subnet.id}/tags/nope`),
     404,
     "TagNotFound",
