@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { Client, type Reply } from "./http.ts";
 import { issueToken } from "./identity.ts";
 import type { Row } from "./report.ts";
 import type { Server } from "./server.ts";
 import { percentile } from "./stats.ts";
+import { cpuNote, field, measured, ms, parse, text, timedEach, wirePort, type WirePort } from "./measure.ts";
 
 const API = "/networking/v2.0";
 const CIDR = "10.0.0.0/16";
@@ -27,15 +27,6 @@ const PAGE_WARMUP = 20;
 const WALKS = 5;
 const CREATE_GOAL_PER_S = 1_000;
 const LIST_GOAL_MS = 50;
-
-const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
-
-interface WirePort {
-  id: string;
-  network_id: string;
-  mac_address: string;
-  fixed_ips: Array<{ subnet_id: string; ip_address: string }>;
-}
 
 interface Subnet {
   id: string;
@@ -410,47 +401,6 @@ function checkFirstPage(reply: Reply, expected: readonly string[]): void {
     throw new Error(`GET ports?limit=${PAGE_LIMIT}: no next link`);
 }
 
-/** Runs `fn` `count` times in sequence; each call's ms. */
-async function timedEach(count: number, fn: () => Promise<void>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  return times;
-}
-
-/** `fn`'s result and wall time, and the server's main-thread CPU time meanwhile (null without /proc). */
-async function measured<T>(
-  pid: number,
-  fn: () => Promise<T>,
-): Promise<{ value: T; wallMs: number; cpuMs: number | null }> {
-  const cpuBefore = cpuNs(pid);
-  const started = performance.now();
-  const value = await fn();
-  const wallMs = performance.now() - started;
-  const cpuAfter = cpuNs(pid);
-  const cpuMs = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / 1e6;
-  return { value, wallMs, cpuMs };
-}
-
-/**
- * Nanoseconds the process's main thread (the one running JavaScript, hence the bound on a Node
- * server's throughput) has spent on a CPU, from /proc/<pid>/schedstat; null without /proc.
- */
-function cpuNs(pid: number): number | null {
-  try {
-    const ns = Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]);
-    return Number.isFinite(ns) && ns > 0 ? ns : null;
-  } catch {
-    return null;
-  }
-}
-
-const cpuNote = (cpuMs: number | null, count: number, per: string) =>
-  cpuMs === null ? "" : `; server main-thread CPU ${ms(cpuMs / count)}/${per}`;
-
 const rate = (count: number, wallMs: number) => (count * 1000) / wallMs;
 
 function latencies(times: readonly number[]): string {
@@ -461,36 +411,6 @@ async function created(pending: Promise<Reply>): Promise<unknown> {
   const reply = await pending;
   if (reply.status !== 201) throw new Error(`expected 201, got ${reply.status}: ${reply.body.slice(0, 500)}`);
   return parse(reply);
-}
-
-function parse(reply: Reply): unknown {
-  return JSON.parse(reply.body) as unknown;
-}
-
-function field(value: unknown, name: string): unknown {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)[name]
-    : undefined;
-}
-
-function text(value: unknown, name: string): string {
-  const found = field(value, name);
-  if (typeof found !== "string") throw new Error(`no string ${name} in ${JSON.stringify(value)}`);
-  return found;
-}
-
-function wirePort(value: unknown): WirePort {
-  const ips = field(value, "fixed_ips");
-  if (!Array.isArray(ips)) throw new Error(`port without fixed_ips: ${JSON.stringify(value)}`);
-  return {
-    id: text(value, "id"),
-    network_id: text(value, "network_id"),
-    mac_address: text(value, "mac_address"),
-    fixed_ips: (ips as unknown[]).map((ip) => ({
-      subnet_id: text(ip, "subnet_id"),
-      ip_address: text(ip, "ip_address"),
-    })),
-  };
 }
 
 function subnetOf(body: unknown): Subnet {

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { sql, type Kysely } from "kysely";
 import type pg from "pg";
 import { loadPg, transaction, type Database, type TxScope } from "../db/index.ts";
+import { precompiled } from "../db/precompiled.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { EventTables } from "./tables.ts";
 
@@ -25,6 +26,23 @@ export interface StoredEvent {
 export type EventHandler = (event: StoredEvent, tx: TxScope<unknown>) => Promise<void>;
 
 const CHANNEL = "stratus_events";
+
+/** Every write appends one: compiled once (see precompiled). */
+const insertEvent = precompiled(
+  5,
+  (
+    db: Kysely<EventTables>,
+    type: string,
+    projectId: string | null,
+    resourceId: string | null,
+    payload: string,
+    createdAt: string,
+  ) =>
+    db
+      .insertInto("events")
+      .values({ type, project_id: projectId, resource_id: resourceId, payload, created_at: createdAt })
+      .returning("seq"),
+);
 // Appends take this transaction-scoped advisory lock on PostgreSQL, so sequence numbers are
 // committed in order and a consumer can never read seq N+1 before N becomes visible.
 const APPEND_LOCK = 7_427_001;
@@ -47,17 +65,15 @@ export class EventLog {
   async append<DB>(tx: TxScope<DB>, event: NewEvent): Promise<number> {
     const db = tx.db as unknown as Kysely<EventTables>;
     if (tx.dialect === "postgres") await sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`.execute(db);
-    const row = await db
-      .insertInto("events")
-      .values({
-        type: event.type,
-        project_id: event.project_id ?? null,
-        resource_id: event.resource_id ?? null,
-        payload: JSON.stringify(event.payload),
-        created_at: this.clock.now().toISOString(),
-      })
-      .returning("seq")
-      .executeTakeFirstOrThrow();
+    const [row] = await insertEvent(
+      db,
+      event.type,
+      event.project_id ?? null,
+      event.resource_id ?? null,
+      JSON.stringify(event.payload),
+      this.clock.now().toISOString(),
+    );
+    if (row === undefined) throw new Error("the event insert returned no sequence number");
     if (tx.dialect === "postgres") await sql`SELECT pg_notify(${CHANNEL}, ${event.type})`.execute(db);
     tx.onCommit(() => this.wake(event.type));
     return row.seq;

@@ -8,7 +8,6 @@ import {
   authorize,
   emit,
   isAdmin,
-  owningProject,
   reader,
   requireAuth,
   write,
@@ -24,7 +23,8 @@ import {
   FloatingIPNotFound,
   FloatingIPPortAlreadyAssociated,
 } from "./errors-router.ts";
-import { PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
+import { PolicyNotAuthorized } from "./errors.ts";
+import { changeTagsOf, checkRevision, createInBulk, ownedBy } from "./resource.ts";
 import type { FixedIpRequest } from "./ipam.ts";
 import { isExternalFor, visibleNetworkFor } from "./network-access.ts";
 import { enforceQuota } from "./quotas.ts";
@@ -61,25 +61,19 @@ export function floatingIpView(row: fipStore.FloatingIpRow, tags: readonly strin
 }
 
 /** POST /v2.0/floatingips: an address from the external network, optionally bound to a port. */
-export async function createFloatingIps(
+export function createFloatingIps(
   deps: NetworkDeps,
   auth: AuthContext | null,
   inputs: ReadonlyArray<Record<string, unknown>>,
 ): Promise<FloatingIp[]> {
-  const caller = requireAuth(auth);
-  const requests = inputs.map((input) => {
-    const body = parseBody(floatingIpAttributes, input, "create");
-    if (body.floating_ip_address !== null && !isAdmin(caller))
-      throw new PolicyNotAuthorized("create_floatingip:floating_ip_address");
-    const projectId = owningProject(caller, input, "floatingip");
-    authorize(caller, "create_floatingip", { project_id: projectId });
-    return { body, projectId };
-  });
-  return write(deps, async (tx) => {
-    const created: FloatingIp[] = [];
-    for (const { body, projectId } of requests)
-      created.push(await insertFloatingIp(deps, tx, caller, body, projectId));
-    return created;
+  return createInBulk(deps, auth, inputs, {
+    attributes: floatingIpAttributes,
+    resource: "floatingip",
+    check: (caller, body) => {
+      if (body.floating_ip_address !== null && !isAdmin(caller))
+        throw new PolicyNotAuthorized("create_floatingip:floating_ip_address");
+    },
+    insert: (tx, caller, { body, projectId }) => insertFloatingIp(deps, tx, caller, body, projectId),
   });
 }
 
@@ -179,8 +173,7 @@ export async function updateFloatingIp(
   return write(deps, async (tx) => {
     const row = await visibleFloatingIp(tx.db, caller, id);
     authorize(caller, "update_floatingip", { project_id: row.project_id });
-    if (ifMatch !== undefined && ifMatch !== row.revision_number)
-      throw new RevisionNumberConstraintFailed(ifMatch, row.revision_number);
+    checkRevision(row.revision_number, ifMatch);
     const portId = body.port_id !== undefined ? (body.port_id as string | null) : row.port_id;
     const rebind = body.port_id !== undefined || body.fixed_ip_address !== undefined;
     const changes: Partial<fipStore.FloatingIpRow> = {
@@ -216,19 +209,17 @@ export async function deleteFloatingIp(
   });
 }
 
-export async function changeFloatingIpTags(
+export function changeFloatingIpTags(
   deps: NetworkDeps,
   auth: AuthContext | null,
   id: string,
   change: (tags: string[]) => string[],
 ): Promise<string[]> {
-  const caller = requireAuth(auth);
-  return write(deps, async (tx) => {
-    const row = await visibleFloatingIp(tx.db, caller, id);
-    authorize(caller, "update_floatingip", { project_id: row.project_id });
-    const next = await store.changeTags(tx.db, id, change);
-    await saveFloatingIp(deps, tx, row, {});
-    return next;
+  return changeTagsOf(deps, auth, id, change, {
+    load: (tx, caller, id) => visibleFloatingIp(tx.db, caller, id),
+    action: "update_floatingip",
+    target: ownedBy,
+    save: (tx, row) => saveFloatingIp(deps, tx, row, {}),
   });
 }
 

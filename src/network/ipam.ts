@@ -146,16 +146,38 @@ function pickSubnet(subnets: readonly SubnetRow[], networkId: string, request: F
   return subnet;
 }
 
+/**
+ * Parsed CIDRs and pools by their stored text: every port create reads its subnets, and parsing
+ * the same few strings into BigInts each time showed in profiles. Bounded; the values are immutable.
+ */
+const parsed = new Map<string, Cidr | IpRange[]>();
+const PARSED_MAX = 1000;
+
+function memo<T extends Cidr | IpRange[]>(text: string, parse: (text: string) => T): T {
+  let value = parsed.get(text) as T | undefined;
+  if (value === undefined) {
+    value = parse(text);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(text, value);
+  }
+  return value;
+}
+
 function cidrOf(subnet: SubnetRow): Cidr {
-  const cidr = parseCidrLoose(subnet.cidr);
-  if (cidr === undefined) throw new Error(`stored subnet ${subnet.id} has an unreadable cidr ${subnet.cidr}`);
-  return cidr;
+  return memo(`cidr ${subnet.cidr}`, () => {
+    const cidr = parseCidrLoose(subnet.cidr);
+    if (cidr === undefined)
+      throw new Error(`stored subnet ${subnet.id} has an unreadable cidr ${subnet.cidr}`);
+    return cidr;
+  });
 }
 
 function poolsOf(subnet: SubnetRow): IpRange[] {
-  return (JSON.parse(subnet.allocation_pools) as Array<{ start: string; end: string }>)
-    .map((pool) => parseRange(pool.start, pool.end))
-    .filter((range): range is IpRange => range !== undefined);
+  return memo(`pools ${subnet.allocation_pools}`, (text) =>
+    (JSON.parse(text.slice("pools ".length)) as Array<{ start: string; end: string }>)
+      .map((pool) => parseRange(pool.start, pool.end))
+      .filter((range): range is IpRange => range !== undefined),
+  );
 }
 
 /**

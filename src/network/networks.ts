@@ -7,20 +7,20 @@ import {
   authorize,
   emit,
   isAdmin,
-  owningProject,
   reader,
   requireAuth,
   write,
   type NetworkDeps,
   type NetworkTx,
 } from "./deps.ts";
-import { NetworkInUse, PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
+import { NetworkInUse, PolicyNotAuthorized } from "./errors.ts";
 import { InvalidSharedSetting } from "./errors-rbac.ts";
 import { ADMIN_ONLY_NETWORK_ATTRIBUTES, networkAttributes } from "./schemas/network.ts";
 import { allocateSegment } from "./segments.ts";
 import { enforceQuota } from "./quotas.ts";
 import { checkZoneHints } from "./availability-zones.ts";
 import * as store from "./store.ts";
+import { changeTagsOf, checkRevision, createInBulk } from "./resource.ts";
 import { networkTarget, visibleNetworkFor } from "./network-access.ts";
 import * as rbac from "./store-rbac.ts";
 import { portIdsOfNetwork } from "./store-ports.ts";
@@ -87,24 +87,16 @@ function refuseAdminOnly(
 }
 
 /** POST /v2.0/networks, single or bulk: all networks are created in one transaction, or none. */
-export async function createNetworks(
+export function createNetworks(
   deps: NetworkDeps,
   auth: AuthContext | null,
   inputs: ReadonlyArray<Record<string, unknown>>,
 ): Promise<Network[]> {
-  const caller = requireAuth(auth);
-  const requests = inputs.map((input) => {
-    const body = parseBody(networkAttributes, input, "create");
-    refuseAdminOnly(caller, body, "create", input);
-    const projectId = owningProject(caller, input, "network");
-    authorize(caller, "create_network", { project_id: projectId });
-    return { body, projectId };
-  });
-  return write(deps, async (tx) => {
-    const created: Network[] = [];
-    for (const { body, projectId } of requests)
-      created.push(await insertNetwork(deps, tx, caller, body, projectId));
-    return created;
+  return createInBulk(deps, auth, inputs, {
+    attributes: networkAttributes,
+    resource: "network",
+    check: (caller, body, input) => refuseAdminOnly(caller, body, "create", input),
+    insert: (tx, caller, { body, projectId }) => insertNetwork(deps, tx, caller, body, projectId),
   });
 }
 
@@ -224,19 +216,17 @@ export async function deleteNetwork(deps: NetworkDeps, auth: AuthContext | null,
 }
 
 /** PUT/DELETE on .../tags[/{tag}]: `change` maps the current tags to the new ones. */
-export async function changeNetworkTags(
+export function changeNetworkTags(
   deps: NetworkDeps,
   auth: AuthContext | null,
   id: string,
   change: (tags: string[]) => string[],
 ): Promise<string[]> {
-  const caller = requireAuth(auth);
-  return write(deps, async (tx) => {
-    const row = await visibleNetworkFor(tx.db, caller, id);
-    authorize(caller, "update_network", networkTarget(row));
-    const next = await store.changeTags(tx.db, id, change);
-    await bumpAndEmit(deps, tx, caller, row, {});
-    return next;
+  return changeTagsOf(deps, auth, id, change, {
+    load: (tx, caller, id) => visibleNetworkFor(tx.db, caller, id),
+    action: "update_network",
+    target: (row) => networkTarget(row),
+    save: (tx, row) => bumpAndEmit(deps, tx, requireAuth(auth), row, {}),
   });
 }
 
@@ -286,11 +276,6 @@ async function checkUnshare(tx: NetworkTx, row: store.NetworkRow, shared: readon
   ]);
   const allowed = new Set([row.project_id, ...shared.map((entry) => entry.target_tenant)]);
   if ([...users].some((project) => !allowed.has(project))) throw new InvalidSharedSetting(row.name);
-}
-
-function checkRevision(current: number, expected: number | undefined): void {
-  if (expected !== undefined && expected !== current)
-    throw new RevisionNumberConstraintFailed(expected, current);
 }
 
 /** Every change bumps revision_number and updated_at, and is announced with the new state. */

@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { AuthContext } from "../http/auth.ts";
 import { parseBody } from "../lib/attributes.ts";
 import { isUniqueViolation } from "../db/index.ts";
@@ -9,7 +9,6 @@ import {
   authorize,
   emit,
   isAdmin,
-  owningProject,
   reader,
   requireAuth,
   write,
@@ -17,13 +16,14 @@ import {
   type NetworkTx,
 } from "./deps.ts";
 import { MacAddressInUse, PortNotFound } from "./errors-ipam.ts";
-import { PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
+import { PolicyNotAuthorized } from "./errors.ts";
 import { allocateFixedIps, autoAddressSubnets, type FixedIpRequest } from "./ipam.ts";
 import { ADMIN_ONLY_PORT_ATTRIBUTES, portAttributes } from "./schemas/port.ts";
 import { enforceQuota } from "./quotas.ts";
 import { checkPortGroups, ensureDefaultGroup } from "./security-groups.ts";
 import { PortSecurityAndIPRequiredForSecurityGroups } from "./errors-security.ts";
 import * as store from "./store.ts";
+import { changeTagsOf, checkRevision, createInBulk, ownedBy } from "./resource.ts";
 import * as portStore from "./store-ports.ts";
 import { portView, type Port } from "./port-view.ts";
 import { releaseL3 } from "./l3-port-guard.ts";
@@ -32,26 +32,20 @@ import { visibleNetworkFor } from "./network-access.ts";
 export type { Port };
 
 /** POST /v2.0/ports, single or bulk: every port and address in one transaction, or none. */
-export async function createPorts(
+export function createPorts(
   deps: NetworkDeps,
   auth: AuthContext | null,
   inputs: ReadonlyArray<Record<string, unknown>>,
 ): Promise<Port[]> {
-  const caller = requireAuth(auth);
-  const requests = inputs.map((input) => {
-    const body = parseBody(portAttributes, input, "create");
-    refuseAdminOnly(caller, input, "create");
-    return { body, input, projectId: owningProject(caller, input, "port") };
-  });
-  return write(deps, async (tx) => {
-    const created: Port[] = [];
-    for (const { body, input, projectId } of requests)
-      created.push(await insertPort(deps, tx, caller, body, input, projectId));
-    return created;
+  return createInBulk(deps, auth, inputs, {
+    attributes: portAttributes,
+    resource: "port",
+    check: (caller, _body, input) => refuseAdminOnly(caller, input, "create"),
+    insert: (tx, caller, { body, input, projectId }) => insertPort(deps, tx, caller, body, input, projectId),
   });
 }
 
-export async function insertPort(
+async function insertPort(
   deps: NetworkDeps,
   tx: NetworkTx,
   caller: AuthContext,
@@ -61,7 +55,6 @@ export async function insertPort(
 ): Promise<Port> {
   const networkId = body.network_id as string;
   const network = await visibleNetworkFor(tx.db, caller, networkId);
-  authorize(caller, "create_port", { project_id: projectId });
   // On someone else's (shared) network, only its owner or an admin picks addresses and MACs.
   const ownsNetwork = isAdmin(caller) || network.project_id === caller.project_id;
   const requested = body.fixed_ips as FixedIpRequest[] | null;
@@ -147,8 +140,7 @@ export async function updatePort(
   return write(deps, async (tx) => {
     const row = await visiblePort(tx.db, caller, id);
     authorize(caller, "update_port", { project_id: row.project_id });
-    if (ifMatch !== undefined && ifMatch !== row.revision_number)
-      throw new RevisionNumberConstraintFailed(ifMatch, row.revision_number);
+    checkRevision(row.revision_number, ifMatch);
     const mac = body.mac_address as string | undefined;
     if (
       mac !== undefined &&
@@ -207,19 +199,17 @@ export async function deletePort(deps: NetworkDeps, auth: AuthContext | null, id
   });
 }
 
-export async function changePortTags(
+export function changePortTags(
   deps: NetworkDeps,
   auth: AuthContext | null,
   id: string,
   change: (tags: string[]) => string[],
 ): Promise<string[]> {
-  const caller = requireAuth(auth);
-  return write(deps, async (tx) => {
-    const row = await visiblePort(tx.db, caller, id);
-    authorize(caller, "update_port", { project_id: row.project_id });
-    const next = await store.changeTags(tx.db, id, change);
-    await bumpPort(deps, tx, row, {});
-    return next;
+  return changeTagsOf(deps, auth, id, change, {
+    load: (tx, caller, portId) => visiblePort(tx.db, caller, portId),
+    action: "update_port",
+    target: ownedBy,
+    save: (tx, row) => bumpPort(deps, tx, row, {}),
   });
 }
 
@@ -327,10 +317,13 @@ async function insertWithMac(
   }
 }
 
-/** OpenStack's fa:16:3e prefix; randomInt draws from a buffered pool, randomBytes makes a syscall. */
+/**
+ * OpenStack's fa:16:3e prefix and three random bytes: the first hex digits of a UUID4, which
+ * node draws from a buffered pool (randomBytes(3) costs a system call each time).
+ */
 function randomMac(): string {
-  const n = randomInt(0x1000000);
-  return `fa:16:3e:${[n >> 16, (n >> 8) & 0xff, n & 0xff].map((b) => b.toString(16).padStart(2, "0")).join(":")}`;
+  const hex = randomUUID();
+  return `fa:16:3e:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`;
 }
 
 /** A MAC from OpenStack's fa:16:3e prefix, or the requested one if free on the network. */

@@ -8,7 +8,6 @@ import {
   authorize,
   emit,
   isAdmin,
-  owningProject,
   permits,
   reader,
   requireAuth,
@@ -28,6 +27,7 @@ import { visibleNetworkFor } from "./network-access.ts";
 import { enforceQuota } from "./quotas.ts";
 import { rbacPolicyAttributes } from "./schemas/rbac-policy.ts";
 import * as store from "./store.ts";
+import { createInBulk } from "./resource.ts";
 import * as rbac from "./store-rbac.ts";
 import type { NetworkTables } from "./tables.ts";
 
@@ -72,26 +72,20 @@ export function rbacPolicyView(row: rbac.RbacRow): RbacPolicy {
 }
 
 /** POST /v2.0/rbac-policies, single or bulk: all entries are created in one transaction, or none. */
-export async function createRbacPolicies(
+export function createRbacPolicies(
   deps: NetworkDeps,
   auth: AuthContext | null,
   inputs: ReadonlyArray<Record<string, unknown>>,
 ): Promise<RbacPolicy[]> {
-  const caller = requireAuth(auth);
-  const requests = inputs.map((input) => {
-    const body = parseBody(rbacPolicyAttributes, input, "create");
-    const projectId = owningProject(caller, input, "rbac_policy");
-    authorize(caller, "create_rbac_policy", { project_id: projectId });
-    refuseWildcard(caller, "create", body.target_tenant as string);
-    if (!(VALID_ACTIONS as readonly string[]).includes(body.action as string))
-      throw new InvalidActionForType(body.action as string, body.object_type as string, VALID_ACTIONS);
-    return { body, projectId };
-  });
-  return write(deps, async (tx) => {
-    const created: RbacPolicy[] = [];
-    for (const { body, projectId } of requests)
-      created.push(await insertEntry(deps, tx, caller, body, projectId));
-    return created;
+  return createInBulk(deps, auth, inputs, {
+    attributes: rbacPolicyAttributes,
+    resource: "rbac_policy",
+    check: (caller, body) => {
+      refuseWildcard(caller, "create", body.target_tenant as string);
+      if (!(VALID_ACTIONS as readonly string[]).includes(body.action as string))
+        throw new InvalidActionForType(body.action as string, body.object_type as string, VALID_ACTIONS);
+    },
+    insert: (tx, caller, { body, projectId }) => insertEntry(deps, tx, caller, body, projectId),
   });
 }
 

@@ -8,7 +8,6 @@ import {
   authorize,
   emit,
   isAdmin,
-  owningProject,
   reader,
   requireAuth,
   write,
@@ -16,7 +15,7 @@ import {
   type NetworkTx,
 } from "./deps.ts";
 import { RouterInUse, RouterNotFound } from "./errors-router.ts";
-import { RevisionNumberConstraintFailed } from "./errors.ts";
+import { changeTagsOf, checkRevision, createInBulk, ownedBy } from "./resource.ts";
 import { enforceQuota } from "./quotas.ts";
 import {
   changeGateway,
@@ -59,24 +58,16 @@ export function routerView(
 }
 
 /** POST /v2.0/routers, single or bulk, all in one transaction. */
-export async function createRouters(
+export function createRouters(
   deps: NetworkDeps,
   auth: AuthContext | null,
   inputs: ReadonlyArray<Record<string, unknown>>,
 ): Promise<Router[]> {
-  const caller = requireAuth(auth);
-  const requests = inputs.map((input) => {
-    const body = parseBody(routerAttributes, input, "create");
-    refuseAdminOnlyGateway(caller, "create", body.external_gateway_info);
-    const projectId = owningProject(caller, input, "router");
-    authorize(caller, "create_router", { project_id: projectId });
-    return { body, projectId };
-  });
-  return write(deps, async (tx) => {
-    const created: Router[] = [];
-    for (const { body, projectId } of requests)
-      created.push(await insertRouter(deps, tx, caller, body, projectId));
-    return created;
+  return createInBulk(deps, auth, inputs, {
+    attributes: routerAttributes,
+    resource: "router",
+    check: (caller, body) => refuseAdminOnlyGateway(caller, "create", body.external_gateway_info),
+    insert: (tx, caller, { body, projectId }) => insertRouter(deps, tx, caller, body, projectId),
   });
 }
 
@@ -153,8 +144,7 @@ export async function updateRouter(
     const row = await visibleRouter(tx.db, caller, id);
     authorize(caller, "update_router", { project_id: row.project_id });
     refuseAdminOnlyGateway(caller, "update", body.external_gateway_info);
-    if (ifMatch !== undefined && ifMatch !== row.revision_number)
-      throw new RevisionNumberConstraintFailed(ifMatch, row.revision_number);
+    checkRevision(row.revision_number, ifMatch);
     const changes: Partial<routerStore.RouterRow> = {
       ...(body.name !== undefined ? { name: body.name as string } : {}),
       ...(body.description !== undefined ? { description: body.description as string } : {}),
@@ -187,19 +177,17 @@ export async function deleteRouter(deps: NetworkDeps, auth: AuthContext | null, 
   });
 }
 
-export async function changeRouterTags(
+export function changeRouterTags(
   deps: NetworkDeps,
   auth: AuthContext | null,
   id: string,
   change: (tags: string[]) => string[],
 ): Promise<string[]> {
-  const caller = requireAuth(auth);
-  return write(deps, async (tx) => {
-    const row = await visibleRouter(tx.db, caller, id);
-    authorize(caller, "update_router", { project_id: row.project_id });
-    const next = await store.changeTags(tx.db, id, change);
-    await saveRouter(deps, tx, row, {});
-    return next;
+  return changeTagsOf(deps, auth, id, change, {
+    load: (tx, caller, id) => visibleRouter(tx.db, caller, id),
+    action: "update_router",
+    target: ownedBy,
+    save: (tx, row) => saveRouter(deps, tx, row, {}),
   });
 }
 

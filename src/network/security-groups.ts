@@ -8,7 +8,6 @@ import {
   authorize,
   emit,
   isAdmin,
-  owningProject,
   reader,
   requireAuth,
   write,
@@ -21,10 +20,10 @@ import {
   SecurityGroupInUse,
   SecurityGroupNotFound,
 } from "./errors-security.ts";
-import { RevisionNumberConstraintFailed } from "./errors.ts";
 import { enforceQuota } from "./quotas.ts";
 import { securityGroupAttributes } from "./schemas/security-group.ts";
 import * as store from "./store.ts";
+import { changeTagsOf, checkRevision, createInBulk, ownedBy } from "./resource.ts";
 import * as sgStore from "./store-security.ts";
 
 export type SecurityGroup = ReturnType<typeof groupView>;
@@ -132,46 +131,44 @@ export function blankRule(groupId: string, projectId: string, now: string): sgSt
   };
 }
 
-export async function createSecurityGroups(
+export function createSecurityGroups(
   deps: NetworkDeps,
   auth: AuthContext | null,
   inputs: ReadonlyArray<Record<string, unknown>>,
 ): Promise<SecurityGroup[]> {
-  const caller = requireAuth(auth);
-  const requests = inputs.map((input) => ({
-    body: parseBody(securityGroupAttributes, input, "create"),
-    projectId: owningProject(caller, input, "security_group"),
-  }));
-  return write(deps, async (tx) => {
-    const created: SecurityGroup[] = [];
-    for (const { body, projectId } of requests) {
-      authorize(caller, "create_security_group", { project_id: projectId });
-      await ensureDefaultGroup(deps, tx, projectId);
-      await enforceQuota(tx, projectId, "security_group");
-      const now = isoSeconds(deps.clock.now());
-      const row: sgStore.SecurityGroupRow = {
-        id: uuid(),
-        project_id: projectId,
-        name: body.name as string,
-        description: body.description as string,
-        stateful: body.stateful ? 1 : 0,
-        revision_number: 1,
-        created_at: now,
-        updated_at: now,
-      };
-      await sgStore.insertGroup(tx.db, row);
-      // A new group lets everything out, as in Neutron.
-      const rules = ["IPv4", "IPv6"].map((ethertype) => ({
-        ...blankRule(row.id, projectId, now),
-        ethertype,
-      }));
-      for (const rule of rules) await sgStore.insertRule(tx.db, rule);
-      const group = groupView(row, rules, []);
-      await emit(deps, tx, "security_group", "create", group);
-      created.push(group);
-    }
-    return created;
+  return createInBulk(deps, auth, inputs, {
+    attributes: securityGroupAttributes,
+    resource: "security_group",
+    insert: (tx, _caller, { body, projectId }) => insertGroup(deps, tx, body, projectId),
   });
+}
+
+async function insertGroup(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  body: Record<string, unknown>,
+  projectId: string,
+): Promise<SecurityGroup> {
+  await ensureDefaultGroup(deps, tx, projectId);
+  await enforceQuota(tx, projectId, "security_group");
+  const now = isoSeconds(deps.clock.now());
+  const row: sgStore.SecurityGroupRow = {
+    id: uuid(),
+    project_id: projectId,
+    name: body.name as string,
+    description: body.description as string,
+    stateful: body.stateful ? 1 : 0,
+    revision_number: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  await sgStore.insertGroup(tx.db, row);
+  // A new group lets everything out, as in Neutron.
+  const rules = ["IPv4", "IPv6"].map((ethertype) => ({ ...blankRule(row.id, projectId, now), ethertype }));
+  for (const rule of rules) await sgStore.insertRule(tx.db, rule);
+  const group = groupView(row, rules, []);
+  await emit(deps, tx, "security_group", "create", group);
+  return group;
 }
 
 export async function getSecurityGroup(
@@ -218,8 +215,7 @@ export async function updateSecurityGroup(
   return write(deps, async (tx) => {
     const row = await visibleGroup(tx.db, caller, id);
     authorize(caller, "update_security_group", { project_id: row.project_id });
-    if (ifMatch !== undefined && ifMatch !== row.revision_number)
-      throw new RevisionNumberConstraintFailed(ifMatch, row.revision_number);
+    checkRevision(row.revision_number, ifMatch);
     if (
       body.name !== undefined &&
       body.name !== "default" &&
@@ -253,19 +249,17 @@ export async function deleteSecurityGroup(
   });
 }
 
-export async function changeSecurityGroupTags(
+export function changeSecurityGroupTags(
   deps: NetworkDeps,
   auth: AuthContext | null,
   id: string,
   change: (tags: string[]) => string[],
 ): Promise<string[]> {
-  const caller = requireAuth(auth);
-  return write(deps, async (tx) => {
-    const row = await visibleGroup(tx.db, caller, id);
-    authorize(caller, "update_security_group", { project_id: row.project_id });
-    const next = await store.changeTags(tx.db, id, change);
-    await bumpGroup(deps, tx, row, {});
-    return next;
+  return changeTagsOf(deps, auth, id, change, {
+    load: (tx, caller, id) => visibleGroup(tx.db, caller, id),
+    action: "update_security_group",
+    target: ownedBy,
+    save: (tx, row) => bumpGroup(deps, tx, row, {}),
   });
 }
 

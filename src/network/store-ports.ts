@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type SqlBool } from "kysely";
+import { precompiled } from "../db/precompiled.ts";
 import type { ListQuery } from "../lib/list-query.ts";
 import { selectPage, type Visibility } from "./store.ts";
 import type { NetworkTables } from "./tables.ts";
@@ -37,18 +38,45 @@ export async function insertPort(db: Db, row: PortRow): Promise<void> {
   await db.insertInto("ports").values(row).execute();
 }
 
+/** Every column of a port, in one order for the precompiled insert (the Record keeps it complete). */
+const PORT_COLUMNS = Object.keys({
+  id: true,
+  project_id: true,
+  network_id: true,
+  name: true,
+  description: true,
+  admin_state_up: true,
+  status: true,
+  mac_address: true,
+  device_id: true,
+  device_owner: true,
+  port_security_enabled: true,
+  security_groups: true,
+  allowed_address_pairs: true,
+  extra_dhcp_opts: true,
+  binding_host_id: true,
+  binding_vnic_type: true,
+  binding_profile: true,
+  revision_number: true,
+  created_at: true,
+  updated_at: true,
+} satisfies Record<keyof PortRow, true>) as Array<keyof PortRow>;
+
+const insertUnlessMacTaken = precompiled(PORT_COLUMNS.length, (db: Db, ...values: unknown[]) =>
+  db
+    .insertInto("ports")
+    .values(Object.fromEntries(PORT_COLUMNS.map((column, i) => [column, values[i]])) as PortRow)
+    .onConflict((oc) => oc.columns(["network_id", "mac_address"]).doNothing())
+    .returning("id"),
+);
+
 /**
  * Inserts the port unless its MAC is taken on the network; false then. The (network, MAC) unique
  * key decides, so there is no separate look-up and a PostgreSQL transaction survives the clash.
  */
 export async function insertPortIfMacFree(db: Db, row: PortRow): Promise<boolean> {
-  const inserted = await db
-    .insertInto("ports")
-    .values(row)
-    .onConflict((oc) => oc.columns(["network_id", "mac_address"]).doNothing())
-    .returning("id")
-    .executeTakeFirst();
-  return inserted !== undefined;
+  const inserted = await insertUnlessMacTaken(db, ...PORT_COLUMNS.map((column) => row[column]));
+  return inserted.length > 0;
 }
 
 export async function deletePortRow(db: Db, id: string): Promise<void> {
@@ -77,15 +105,18 @@ export async function portIdsOfNetwork(db: Db, networkId: string): Promise<strin
   return rows.map((row) => row.id);
 }
 
+const claim = precompiled(4, (db: Db, subnetId: string, ip: string, portId: string, networkId: string) =>
+  db
+    .insertInto("ip_allocations")
+    .values({ subnet_id: subnetId, ip_address: ip, port_id: portId, network_id: networkId })
+    .onConflict((oc) => oc.columns(["subnet_id", "ip_address"]).doNothing())
+    .returning("ip_address"),
+);
+
 /** Claims an address; false when it is taken (no error, so a PostgreSQL transaction survives). */
 export async function claimAddress(db: Db, allocation: AllocationRow): Promise<boolean> {
-  const row = await db
-    .insertInto("ip_allocations")
-    .values(allocation)
-    .onConflict((oc) => oc.columns(["subnet_id", "ip_address"]).doNothing())
-    .returning("ip_address")
-    .executeTakeFirst();
-  return row !== undefined;
+  const { subnet_id, ip_address, port_id, network_id } = allocation;
+  return (await claim(db, subnet_id, ip_address, port_id, network_id)).length > 0;
 }
 
 export async function releaseAddress(db: Db, subnetId: string, ip: string): Promise<void> {

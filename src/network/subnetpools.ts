@@ -16,7 +16,7 @@ import {
   type NetworkDeps,
   type NetworkTx,
 } from "./deps.ts";
-import { PolicyNotAuthorized, RevisionNumberConstraintFailed } from "./errors.ts";
+import { PolicyNotAuthorized } from "./errors.ts";
 import {
   AddressScopeNotFound,
   EmptySubnetPoolPrefixList,
@@ -30,6 +30,7 @@ import { compactCidrs, coversAll, versionWidth } from "./prefix-set.ts";
 import { enforceQuota } from "./quotas.ts";
 import { subnetpoolAttributes } from "./schemas/subnetpool.ts";
 import * as store from "./store.ts";
+import { changeTagsOf, checkRevision, ownedBy } from "./resource.ts";
 import * as poolStore from "./store-subnetpools.ts";
 
 export type Subnetpool = ReturnType<typeof poolView>;
@@ -207,8 +208,7 @@ export async function updateSubnetpool(
     const row = await lockedPool(tx, caller, id);
     authorize(caller, "update_subnetpool", { project_id: row.project_id });
     refuseAdminOnly(caller, "update", body);
-    if (ifMatch !== undefined && ifMatch !== row.revision_number)
-      throw new RevisionNumberConstraintFailed(ifMatch, row.revision_number);
+    checkRevision(row.revision_number, ifMatch);
     const changes = await poolChanges(tx, row, body);
     return bumpPool(deps, tx, row, changes);
   });
@@ -265,19 +265,17 @@ export async function deleteSubnetpool(
   });
 }
 
-export async function changeSubnetpoolTags(
+export function changeSubnetpoolTags(
   deps: NetworkDeps,
   auth: AuthContext | null,
   id: string,
   change: (tags: string[]) => string[],
 ): Promise<string[]> {
-  const caller = requireAuth(auth);
-  return write(deps, async (tx) => {
-    const row = await lockedPool(tx, caller, id);
-    authorize(caller, "update_subnetpool", { project_id: row.project_id });
-    const next = await store.changeTags(tx.db, id, change);
-    await bumpPool(deps, tx, row, {});
-    return next;
+  return changeTagsOf(deps, auth, id, change, {
+    load: lockedPool,
+    action: "update_subnetpool",
+    target: ownedBy,
+    save: (tx, row) => bumpPool(deps, tx, row, {}),
   });
 }
 

@@ -18,7 +18,6 @@ import {
   authorize,
   emit,
   isAdmin,
-  owningProject,
   reader,
   requireAuth,
   write,
@@ -26,12 +25,12 @@ import {
   type NetworkTx,
 } from "./deps.ts";
 import { IpamValueInvalid, SubnetInUse, SubnetNotFound } from "./errors-ipam.ts";
-import { RevisionNumberConstraintFailed } from "./errors.ts";
 import { NetworkSubnetPoolAffinityError } from "./errors-subnetpool.ts";
 import { subnetAttributes } from "./schemas/subnet.ts";
 import { checkCidrRequest, chooseCidr, defaultGatewayOf } from "./subnet-allocation.ts";
 import { enforceQuota } from "./quotas.ts";
 import * as store from "./store.ts";
+import { changeTagsOf, checkRevision, createInBulk, ownedBy } from "./resource.ts";
 import { visibleNetworkFor } from "./network-access.ts";
 import * as subnetStore from "./store-subnets.ts";
 
@@ -84,21 +83,15 @@ export function subnetView(row: subnetStore.SubnetRow, tags: readonly string[]) 
  * stricter than Neutron Zed, whose default create_subnet rule also lets any member add a subnet of
  * its own project to a shared network it can see.
  */
-export async function createSubnets(
+export function createSubnets(
   deps: NetworkDeps,
   auth: AuthContext | null,
   inputs: ReadonlyArray<Record<string, unknown>>,
 ): Promise<Subnet[]> {
-  const caller = requireAuth(auth);
-  const bodies = inputs.map((input) => ({
-    body: parseBody(subnetAttributes, input, "create"),
-    projectId: owningProject(caller, input, "subnet"),
-  }));
-  return write(deps, async (tx) => {
-    const created: Subnet[] = [];
-    for (const { body, projectId } of bodies)
-      created.push(await insertSubnet(deps, tx, caller, body, projectId));
-    return created;
+  return createInBulk(deps, auth, inputs, {
+    attributes: subnetAttributes,
+    resource: "subnet",
+    insert: (tx, caller, { body, projectId }) => insertSubnet(deps, tx, caller, body, projectId),
   });
 }
 
@@ -221,8 +214,7 @@ export async function updateSubnet(
   return write(deps, async (tx) => {
     const row = await visibleSubnet(deps, caller, id, tx);
     authorize(caller, "update_subnet", { project_id: row.project_id });
-    if (ifMatch !== undefined && ifMatch !== row.revision_number)
-      throw new RevisionNumberConstraintFailed(ifMatch, row.revision_number);
+    checkRevision(row.revision_number, ifMatch);
     const version = row.ip_version as 4 | 6;
     const cidr = checkCidr(row.cidr, version);
     // The prefix is checked when DHCP is turned on, not on every update of a subnet that has it.
@@ -280,19 +272,17 @@ export async function deleteSubnet(deps: NetworkDeps, auth: AuthContext | null, 
   });
 }
 
-export async function changeSubnetTags(
+export function changeSubnetTags(
   deps: NetworkDeps,
   auth: AuthContext | null,
   id: string,
   change: (tags: string[]) => string[],
 ): Promise<string[]> {
-  const caller = requireAuth(auth);
-  return write(deps, async (tx) => {
-    const row = await visibleSubnet(deps, caller, id, tx);
-    authorize(caller, "update_subnet", { project_id: row.project_id });
-    const next = await store.changeTags(tx.db, id, change);
-    await bumpSubnet(deps, tx, row, {});
-    return next;
+  return changeTagsOf(deps, auth, id, change, {
+    load: (tx, caller, subnetId) => visibleSubnet(deps, caller, subnetId, tx),
+    action: "update_subnet",
+    target: ownedBy,
+    save: (tx, row) => bumpSubnet(deps, tx, row, {}),
   });
 }
 
