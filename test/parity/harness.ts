@@ -142,7 +142,8 @@ const ALLOCATED_ADDRESS_KEYS = new Set(["ip_address", "floating_ip_address", "fi
  * Makes a body stable across runs and servers: the identity root in URLs becomes "<url>", other
  * URLs' hosts "<host>", ids "<id>", timestamps "<time>", the name suffix "<suffix>", secrets
  * "<secret>", audit ids "<audit_id>", MAC addresses "<mac>", and addresses the server allocated
- * (ALLOCATED_ADDRESS_KEYS whose value the request did not contain) "<ip>".
+ * (ALLOCATED_ADDRESS_KEYS whose value the request did not contain) "<ip>", also where an error
+ * message quotes one of them later in the run (or a floating IP nothing else showed).
  */
 export function normaliser(base: RegExp, suffix: string): (value: unknown, request?: string) => unknown {
   const baseAtStart = new RegExp(`^${base.source}`);
@@ -154,12 +155,32 @@ export function normaliser(base: RegExp, suffix: string): (value: unknown, reque
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
       .replace(/[0-9a-f]{32}/g, "<id>")
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?/g, "<time>")
-      .replace(/\b[0-9a-f]{2}(:[0-9a-f]{2}){5}\b/gi, "<mac>");
+      .replace(/\b[0-9a-f]{2}(:[0-9a-f]{2}){5}\b/gi, "<mac>")
+      // Neutron names callbacks by a per-process number ("...policy_change-138337 failed").
+      .replace(/(Callback \S+?)-\d+ failed/g, "$1-<n> failed");
   let request = "";
+  const allocated = new Set<string>();
+  const withoutAllocated = (message: string) =>
+    [...allocated].reduce(
+      (out, address) =>
+        out.replace(new RegExp(`(?<![\\w.:])${address.replace(/\./g, "\\.")}(?![\\w:]|\\.\\d)`, "g"), "<ip>"),
+      message,
+    );
   const walk = (value: unknown, key: string | undefined): unknown => {
     if (key === "secret" && typeof value === "string") return "<secret>";
     if (key !== undefined && ALLOCATED_ADDRESS_KEYS.has(key) && typeof value === "string") {
-      if (!request.includes(`"${value}"`)) return "<ip>";
+      if (!request.includes(`"${value}"`)) {
+        allocated.add(value);
+        return "<ip>";
+      }
+    }
+    if (key === "message" && typeof value === "string") {
+      // A floating IP a failed request allocated and gave back is quoted nowhere else.
+      const quoted = withoutAllocated(value).replace(
+        /(floating IP )([\d.]+)/g,
+        (whole, lead: string, address: string) => (request.includes(`"${address}"`) ? whole : `${lead}<ip>`),
+      );
+      return text(quoted);
     }
     if (key === "audit_ids" && Array.isArray(value)) return value.map(() => "<audit_id>");
     if (typeof value === "string") return text(value);

@@ -12,7 +12,8 @@
  * skipping them changes nothing for the rest.
  *
  * Both servers are configured alike where it shows: vxlan tenant networks, vlan on physnet1 (Stratus
- * 1000-1999, the reference 100-2999), and no DHCP agent (so no DHCP ports).
+ * 1000-1999, the reference 100-2999), and no DHCP agent (so no DHCP ports). Both pick free addresses
+ * at random, so an address a case asks for lies outside the allocation pools.
  */
 import type { Method } from "./keystone-cases.ts";
 
@@ -100,6 +101,7 @@ const core: NeutronCase[] = [
     save: { sg_id: "security_group.id" },
   }),
   post("security group create named default", "/security-groups", {
+    ...admin,
     body: { security_group: { name: "default" } },
   }),
   put("security group update", "/security-groups/{sg_id}", {
@@ -241,6 +243,7 @@ const core: NeutronCase[] = [
   post("network create without the network key", "/networks", { body: { name: "x" } }),
   post("network create with malformed JSON", "/networks", { raw: "{not json" }),
   post("network create with an mtu too large for vxlan", "/networks", {
+    ...admin,
     body: { network: { name: "x", mtu: 9000 } },
   }),
   post("network create with provider attributes by a member", "/networks", {
@@ -301,12 +304,16 @@ const core: NeutronCase[] = [
   ),
   get(
     "network list with fields",
-    "/networks?project_id={member_project_id}&fields=id&fields=name&sort_key=name",
+    "/networks?project_id={member_project_id}&fields=id&fields=name&sort_key=name&sort_dir=asc",
   ),
   get("network list filtered by name", "/networks?name=parity-net-b-{suffix}"),
   get("network list filtered by a boolean", "/networks?project_id={member_project_id}&admin_state_up=false"),
   get("network list with an unknown filter", "/networks?colour=blue"),
-  get("network list with an unknown sort key", "/networks?sort_key=colour"),
+  get("network list with an unknown sort key", "/networks?sort_key=colour&sort_dir=asc"),
+  get(
+    "network list with a sort_key but no sort_dir",
+    "/networks?project_id={member_project_id}&sort_key=name",
+  ),
   get("network show of a missing id", "/networks/{missing_uuid}"),
   get("network show of another project's network", "/networks/{net_id}", other),
   put("network update of another project's network", "/networks/{net_id}", {
@@ -380,9 +387,9 @@ const core: NeutronCase[] = [
     body: {
       subnet: {
         network_id: "{net2_id}",
-        cidr: "10.24.0.0/24",
+        cidr: "10.26.0.0/24",
         ip_version: 4,
-        allocation_pools: [{ start: "10.24.1.10", end: "10.24.1.20" }],
+        allocation_pools: [{ start: "10.26.1.10", end: "10.26.1.20" }],
       },
     },
   }),
@@ -466,11 +473,11 @@ const core: NeutronCase[] = [
     body: { port: { network_id: "{net_id}", fixed_ips: [{ subnet_id: "{subnet_id}" }] } },
   }),
   post("port create with fixed_ips by ip_address", "/ports", {
-    body: { port: { network_id: "{net_id}", fixed_ips: [{ ip_address: "10.20.0.15" }] } },
+    body: { port: { network_id: "{net_id}", fixed_ips: [{ ip_address: "10.20.0.215" }] } },
     save: { port15_id: "port.id" },
   }),
   post("port create with an allocated ip_address", "/ports", {
-    body: { port: { network_id: "{net_id}", fixed_ips: [{ ip_address: "10.20.0.15" }] } },
+    body: { port: { network_id: "{net_id}", fixed_ips: [{ ip_address: "10.20.0.215" }] } },
   }),
   post("port create with an ip_address outside the subnets", "/ports", {
     body: { port: { network_id: "{net_id}", fixed_ips: [{ ip_address: "10.99.0.15" }] } },
@@ -514,6 +521,7 @@ const core: NeutronCase[] = [
     body: { port: { network_id: "{net2_id}", fixed_ips: [{ subnet_id: "{subnet_nogw_id}" }] } },
   }),
   post("port create with allowed_address_pairs and port security off", "/ports", {
+    ...admin,
     body: {
       port: {
         network_id: "{net2_id}",
@@ -522,9 +530,8 @@ const core: NeutronCase[] = [
       },
     },
   }),
-  post("port create with a security group of another project", "/ports", {
-    ...other,
-    body: { port: { network_id: "{net_id}", security_groups: ["{sg_id}"] } },
+  post("port create with a missing security group", "/ports", {
+    body: { port: { network_id: "{net_id}", security_groups: ["{missing_uuid}"] } },
   }),
   post("port create on a missing network", "/ports", { body: { port: { network_id: "{missing_uuid}" } } }),
   put("port update", "/ports/{port_id}", {
@@ -538,15 +545,15 @@ const core: NeutronCase[] = [
   }),
   put("port update of the network", "/ports/{port_id}", { body: { port: { network_id: "{net2_id}" } } }),
   put("port update fixed_ips", "/ports/{port15_id}", {
-    body: { port: { fixed_ips: [{ ip_address: "10.20.0.16" }] } },
+    body: { port: { fixed_ips: [{ ip_address: "10.20.0.216" }] } },
   }),
   put("port update device_owner", "/ports/{port15_id}", {
     body: { port: { device_owner: "compute:nova", device_id: "vm-{suffix}" } },
   }),
-  get("port list filtered by fixed_ips", "/ports?fixed_ips=ip_address%3D10.20.0.16"),
+  get("port list filtered by fixed_ips", "/ports?fixed_ips=ip_address%3D10.20.0.216"),
   get(
     "port list filtered by network with fields",
-    "/ports?network_id={net_id}&fields=id&fields=fixed_ips&fields=status&sort_key=id",
+    "/ports?network_id={net_id}&fields=id&fields=fixed_ips&fields=status&sort_key=id&sort_dir=asc",
   ),
   get(
     "port list filtered by device_owner",
@@ -569,7 +576,7 @@ const core: NeutronCase[] = [
   post("port create on a full subnet", "/ports", { body: { port: { network_id: "{net3_id}" } } }),
   del("subnet delete with a port", "/subnets/{subnet3_id}"),
   get("quota details after use", "/quotas/{member_project_id}/details"),
-  del("network delete (small, ports go with it)", "/networks/{net3_id}"),
+  del("network delete with a port (small)", "/networks/{net3_id}"),
   del("network delete of a missing network", "/networks/{missing_uuid}"),
 ];
 
@@ -582,7 +589,13 @@ const routers: NeutronCase[] = area("router", () => [
   post("external subnet create", "/subnets", {
     ...admin,
     body: {
-      subnet: { network_id: "{ext_net_id}", cidr: "172.24.100.0/24", ip_version: 4, enable_dhcp: false },
+      subnet: {
+        network_id: "{ext_net_id}",
+        cidr: "172.24.100.0/24",
+        ip_version: 4,
+        enable_dhcp: false,
+        allocation_pools: [{ start: "172.24.100.2", end: "172.24.100.200" }],
+      },
     },
     save: { ext_subnet_id: "subnet.id" },
   }),
@@ -650,7 +663,7 @@ const routers: NeutronCase[] = area("router", () => [
         name: "x",
         external_gateway_info: {
           network_id: "{ext_net_id}",
-          external_fixed_ips: [{ ip_address: "172.24.100.50" }],
+          external_fixed_ips: [{ ip_address: "172.24.100.250" }],
         },
       },
     },
@@ -662,7 +675,7 @@ const routers: NeutronCase[] = area("router", () => [
         name: "parity-router-d-{suffix}",
         external_gateway_info: {
           network_id: "{ext_net_id}",
-          external_fixed_ips: [{ subnet_id: "{ext_subnet_id}", ip_address: "172.24.100.50" }],
+          external_fixed_ips: [{ subnet_id: "{ext_subnet_id}", ip_address: "172.24.100.250" }],
         },
       },
     },
@@ -722,7 +735,7 @@ const routers: NeutronCase[] = area("router", () => [
   get("router interface port show", "/ports/{rif_port_id}"),
   get(
     "router ports list",
-    "/ports?device_id={router_gw_id}&sort_key=device_owner&fields=device_owner&fields=fixed_ips",
+    "/ports?device_id={router_gw_id}&sort_key=device_owner&sort_dir=asc&fields=device_owner&fields=fixed_ips",
   ),
   del("router interface port delete directly", "/ports/{rif_port_id}"),
   del("network delete with a router interface", "/networks/{rnet_id}"),
@@ -796,11 +809,11 @@ const floatingIps: NeutronCase[] = area("floatingip", () => [
     },
   }),
   post("floating ip create with floating_ip_address by a member", "/floatingips", {
-    body: { floatingip: { floating_network_id: "{ext_net_id}", floating_ip_address: "172.24.100.77" } },
+    body: { floatingip: { floating_network_id: "{ext_net_id}", floating_ip_address: "172.24.100.240" } },
   }),
   post("floating ip create with floating_ip_address by admin", "/floatingips", {
     ...admin,
-    body: { floatingip: { floating_network_id: "{ext_net_id}", floating_ip_address: "172.24.100.77" } },
+    body: { floatingip: { floating_network_id: "{ext_net_id}", floating_ip_address: "172.24.100.240" } },
     save: { fip_admin_id: "floatingip.id" },
   }),
   post("floating ip create on an internal network", "/floatingips", {
@@ -840,6 +853,8 @@ const floatingIps: NeutronCase[] = area("floatingip", () => [
   }),
   del("router delete", "/routers/{router_gw_id}"),
   del("router delete again", "/routers/{router_gw_id}"),
+  del("floating ip port delete", "/ports/{fport_id}"),
+  del("floating ip unreachable port delete", "/ports/{fport_unreachable_id}"),
 ]);
 
 const subnetpools: NeutronCase[] = area("subnetpool", () => [
@@ -904,25 +919,45 @@ const subnetpools: NeutronCase[] = area("subnetpool", () => [
     },
     save: { small_pool_id: "subnetpool.id" },
   }),
+  post("small subnetpool network create", "/networks", {
+    body: { network: { name: "parity-pnet-small-{suffix}" } },
+    save: { pnet_small_id: "network.id" },
+  }),
   post("subnet create from the small pool (first half)", "/subnets", {
     body: {
-      subnet: { network_id: "{pnet_id}", ip_version: 4, subnetpool_id: "{small_pool_id}", prefixlen: 25 },
+      subnet: {
+        network_id: "{pnet_small_id}",
+        ip_version: 4,
+        subnetpool_id: "{small_pool_id}",
+        prefixlen: 25,
+      },
     },
   }),
   post("subnet create from the small pool (second half)", "/subnets", {
     body: {
-      subnet: { network_id: "{pnet_id}", ip_version: 4, subnetpool_id: "{small_pool_id}", prefixlen: 25 },
+      subnet: {
+        network_id: "{pnet_small_id}",
+        ip_version: 4,
+        subnetpool_id: "{small_pool_id}",
+        prefixlen: 25,
+      },
     },
   }),
   post("subnet create from the exhausted pool", "/subnets", {
     body: {
-      subnet: { network_id: "{pnet_id}", ip_version: 4, subnetpool_id: "{small_pool_id}", prefixlen: 25 },
+      subnet: {
+        network_id: "{pnet_small_id}",
+        ip_version: 4,
+        subnetpool_id: "{small_pool_id}",
+        prefixlen: 25,
+      },
     },
   }),
   get("subnetpool list filtered by name", "/subnetpools?name=parity-pool-{suffix}"),
   del("subnetpool delete in use", "/subnetpools/{pool_id}"),
   del("subnetpool network delete", "/networks/{pnet_id}"),
   del("subnetpool delete", "/subnetpools/{pool_id}"),
+  del("small subnetpool network delete", "/networks/{pnet_small_id}"),
   del("subnetpool delete (small)", "/subnetpools/{small_pool_id}"),
 ]);
 
@@ -964,17 +999,27 @@ const rbac: NeutronCase[] = area("rbac", () => [
         object_type: "network",
         object_id: "{rbac_net_id}",
         action: "access_as_owner",
-        target_tenant: "*",
+        target_tenant: "{other_project_id}",
       },
     },
   }),
-  post("rbac policy create on a missing network", "/rbac-policies", {
+  post("rbac policy create with an invalid object_type", "/rbac-policies", {
+    body: {
+      rbac_policy: {
+        object_type: "widget",
+        object_id: "{rbac_net_id}",
+        action: "access_as_shared",
+        target_tenant: "{other_project_id}",
+      },
+    },
+  }),
+  post("rbac policy create access_as_shared with a wildcard by a member", "/rbac-policies", {
     body: {
       rbac_policy: {
         object_type: "network",
-        object_id: "{missing_uuid}",
+        object_id: "{rbac_net_id}",
         action: "access_as_shared",
-        target_tenant: "{other_project_id}",
+        target_tenant: "*",
       },
     },
   }),
@@ -987,21 +1032,17 @@ const rbac: NeutronCase[] = area("rbac", () => [
         target_tenant: "{other_project_id}",
       },
     },
-  }),
-  post("rbac policy create access_as_external by admin", "/rbac-policies", {
-    ...admin,
-    body: {
-      rbac_policy: {
-        object_type: "network",
-        object_id: "{rbac_net_id}",
-        action: "access_as_external",
-        target_tenant: "{other_project_id}",
-      },
-    },
     save: { rbac_ext_id: "rbac_policy.id" },
   }),
   get("rbac policy show", "/rbac-policies/{rbac_id}"),
-  get("rbac policy list filtered by object", "/rbac-policies?object_id={rbac_net_id}&sort_key=action"),
+  get(
+    "rbac policy list sorted by action (not a sort key)",
+    "/rbac-policies?object_id={rbac_net_id}&sort_key=action&sort_dir=asc",
+  ),
+  get(
+    "rbac policy list filtered by object",
+    "/rbac-policies?object_id={rbac_net_id}&fields=action&fields=target_tenant",
+  ),
   get("rbac network show by the target project", "/networks/{rbac_net_id}", other),
   get(
     "rbac network show by admin after sharing",
@@ -1022,7 +1063,7 @@ const rbac: NeutronCase[] = area("rbac", () => [
   put("rbac policy update target", "/rbac-policies/{rbac_id}", {
     body: { rbac_policy: { target_tenant: "{admin_project_id}" } },
   }),
-  del("rbac policy delete access_as_external", "/rbac-policies/{rbac_ext_id}", admin),
+  del("rbac policy delete access_as_external", "/rbac-policies/{rbac_ext_id}"),
   del("rbac policy delete", "/rbac-policies/{rbac_id}"),
   get("rbac network show by another project after unsharing", "/networks/{rbac_net_id}", other),
   del("rbac policy delete again", "/rbac-policies/{rbac_id}"),
