@@ -16,8 +16,8 @@ export class RouterNotFound extends NotFound {
 }
 
 export class RouterInUse extends Conflict {
-  constructor(id: string, reason = "still has ports") {
-    super(`Router ${id} ${reason}`);
+  constructor(id: string, portIds: readonly string[]) {
+    super(`Router ${id} has ports still attached: ${portIds.join(", ")}`);
   }
 }
 

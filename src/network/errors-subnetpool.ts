@@ -39,13 +39,10 @@ export class IllegalSubnetPoolPrefixUpdate extends BadRequest {
   }
 }
 
-/**
- * Neutron answers this with SubnetPoolDeleteError (400); Stratus says 409 SubnetPoolInUse, since
- * the pool is in use and the request would succeed once its subnets are gone.
- */
-export class SubnetPoolInUse extends Conflict {
-  constructor(id: string) {
-    super(`Unable to complete operation on subnet pool ${id}. Subnet pool has existing allocations.`);
+/** Deleting a pool that still has subnets: Neutron's 400. */
+export class SubnetPoolDeleteError extends BadRequest {
+  constructor(reason: string) {
+    super(`Unable to delete subnet pool: ${reason}.`);
   }
 }
 

@@ -108,7 +108,7 @@ async function insertFloatingIp(
     floating_port_id: port.row.id,
     ...NO_ASSOCIATION,
     status: "DOWN",
-    revision_number: 1,
+    revision_number: 0, // Neutron counts a floating IP's revisions from 0
     created_at: now,
     updated_at: now,
   };

@@ -36,19 +36,13 @@ export function networkService(deps: NetworkDeps) {
     app.get("/", async (req) => ({
       versions: [{ id: "v2.0", status: "CURRENT", links: [{ rel: "self", href: `${baseUrl(req)}/v2.0/` }] }],
     }));
+    // Neutron lists its core resources only; the extension collections are found via /extensions.
     app.get("/v2.0/", async (req) => ({
       resources: [
         ["network", "networks"],
         ["subnet", "subnets"],
-        ["port", "ports"],
-        ["security_group", "security-groups"],
-        ["security_group_rule", "security-group-rules"],
-        ["quota", "quotas"],
-        ["availability_zone", "availability_zones"],
-        ["router", "routers"],
-        ["floatingip", "floatingips"],
         ["subnetpool", "subnetpools"],
-        ["rbac_policy", "rbac-policies"],
+        ["port", "ports"],
       ].map(([name, collection]) => ({
         name,
         collection,

@@ -205,8 +205,17 @@ async function visibleEntry(
 
 /** Only admins may target every project ('*'): Neutron's `<action>_rbac_policy:target_tenant`. */
 function refuseWildcard(caller: AuthContext, action: "create" | "update", target: string): void {
-  if (target === rbac.WILDCARD && !isAdmin(caller))
-    throw new PolicyNotAuthorized(`${action}_rbac_policy:target_tenant`);
+  if (target !== rbac.WILDCARD || isAdmin(caller)) return;
+  const rule = `${action}_rbac_policy`;
+  // On create Neutron checks every enforced attribute, nesting the checks left to right.
+  const check =
+    action === "create"
+      ? ["object_type", "object_id", "target_tenant", "action"].reduce(
+          (inner, key) => `(${inner} and rule:${rule}:${key})`,
+          `rule:${rule}`,
+        )
+      : undefined;
+  throw new PolicyNotAuthorized(`${rule}:target_tenant`, check);
 }
 
 /** A network the caller cannot see is not found; one it sees but does not own is refused. */

@@ -25,11 +25,10 @@ import * as portStore from "./store-ports.ts";
 import * as routerStore from "./store-routers.ts";
 import type { SubnetRow } from "./store-subnets.ts";
 
-/** What add/remove_router_interface answer. */
+/** What add/remove_router_interface answer (Neutron gives tenant_id only here). */
 export interface RouterInterfaceInfo {
   id: string;
   tenant_id: string;
-  project_id: string;
   port_id: string;
   subnet_id: string;
   subnet_ids: string[];
@@ -250,7 +249,6 @@ function interfaceInfo(router: routerStore.RouterRow, attached: Attached): Route
   return {
     id: router.id,
     tenant_id: router.project_id,
-    project_id: router.project_id,
     port_id: attached.portId,
     subnet_id: attached.subnetIds[0] ?? "",
     subnet_ids: attached.subnetIds,
@@ -263,7 +261,7 @@ async function announce(deps: NetworkDeps, tx: NetworkTx, type: string, info: Ro
   await deps.events.append(tx, {
     type,
     resource_id: info.id,
-    project_id: info.project_id,
+    project_id: info.tenant_id,
     payload: { router_interface: info },
   });
 }

@@ -169,7 +169,11 @@ export async function deleteRouter(deps: NetworkDeps, auth: AuthContext | null, 
     const row = await visibleRouter(tx.db, caller, id);
     authorize(caller, "delete_router", { project_id: row.project_id });
     const interfaces = await routerStore.routerPorts(tx.db, id, DEVICE_OWNER.routerInterface);
-    if (interfaces.length > 0) throw new RouterInUse(id);
+    if (interfaces.length > 0)
+      throw new RouterInUse(
+        id,
+        interfaces.map((port) => port.id),
+      );
     const router = await viewOf(tx.db, row);
     await clearGateway(deps, tx, row);
     await routerStore.deleteRouterRow(tx.db, id);

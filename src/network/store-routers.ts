@@ -39,20 +39,25 @@ export async function routesOf(db: Db, routerIds: readonly string[]): Promise<Ma
     .selectFrom("router_routes")
     .selectAll()
     .where("router_id", "in", [...routerIds])
-    .orderBy("destination")
-    .orderBy("nexthop")
+    .orderBy("position")
     .execute();
   for (const { router_id, destination, nexthop } of rows)
     byRouter.set(router_id, [...(byRouter.get(router_id) ?? []), { destination, nexthop }]);
   return byRouter;
 }
 
-/** Adds routes; one already there is left as it is (add_extraroutes is idempotent). */
+/** Adds routes after the others; one already there is left as it is (add_extraroutes is idempotent). */
 export async function addRoutes(db: Db, routerId: string, routes: readonly Route[]): Promise<void> {
   if (routes.length === 0) return;
+  const last = await db
+    .selectFrom("router_routes")
+    .select((eb) => eb.fn.max("position").as("position"))
+    .where("router_id", "=", routerId)
+    .executeTakeFirst();
+  const first = Number(last?.position ?? 0) + 1;
   await db
     .insertInto("router_routes")
-    .values(routes.map((route) => ({ router_id: routerId, ...route })))
+    .values(routes.map((route, i) => ({ router_id: routerId, ...route, position: first + i })))
     .onConflict((oc) => oc.columns(["router_id", "destination", "nexthop"]).doNothing())
     .execute();
 }

@@ -23,7 +23,7 @@ import {
   IllegalSubnetPoolPrefixBounds,
   IllegalSubnetPoolPrefixUpdate,
   PrefixVersionMismatch,
-  SubnetPoolInUse,
+  SubnetPoolDeleteError,
   SubnetPoolNotFound,
 } from "./errors-subnetpool.ts";
 import { compactCidrs, coversAll, versionWidth } from "./prefix-set.ts";
@@ -35,7 +35,16 @@ import * as poolStore from "./store-subnetpools.ts";
 
 export type Subnetpool = ReturnType<typeof poolView>;
 
-export function poolView(row: poolStore.SubnetpoolRow, tags: readonly string[]) {
+/**
+ * The wire shape. Neutron answers the prefix lengths as strings when it reads a pool back, but as
+ * numbers, and without default_quota and address_scope_id, right after an update: so do we.
+ */
+export function poolView(
+  row: poolStore.SubnetpoolRow,
+  tags: readonly string[],
+  answer: "read" | "update" = "read",
+) {
+  const length = (value: number): number | string => (answer === "read" ? String(value) : value);
   return {
     id: row.id,
     name: row.name,
@@ -43,13 +52,13 @@ export function poolView(row: poolStore.SubnetpoolRow, tags: readonly string[]) 
     project_id: row.project_id,
     prefixes: JSON.parse(row.prefixes) as string[],
     ip_version: row.ip_version,
-    default_prefixlen: row.default_prefixlen,
-    min_prefixlen: row.min_prefixlen,
-    max_prefixlen: row.max_prefixlen,
-    default_quota: row.default_quota,
+    default_prefixlen: length(row.default_prefixlen),
+    min_prefixlen: length(row.min_prefixlen),
+    max_prefixlen: length(row.max_prefixlen),
+    ...(answer === "read" ? { default_quota: row.default_quota } : {}),
     is_default: row.is_default === 1,
     shared: row.shared === 1,
-    address_scope_id: row.address_scope_id,
+    ...(answer === "read" ? { address_scope_id: row.address_scope_id } : {}),
     description: row.description,
     tags: [...tags],
     created_at: row.created_at,
@@ -259,7 +268,8 @@ export async function deleteSubnetpool(
   await write(deps, async (tx) => {
     const row = await lockedPool(tx, caller, id);
     authorize(caller, "delete_subnetpool", { project_id: row.project_id });
-    if (await poolStore.poolInUse(tx.db, id)) throw new SubnetPoolInUse(id);
+    if (await poolStore.poolInUse(tx.db, id))
+      throw new SubnetPoolDeleteError("Subnet pool has existing allocations");
     await poolStore.deletePoolRow(tx.db, id);
     await emit(deps, tx, "subnetpool", "delete", poolView(row, []));
   });
@@ -306,7 +316,7 @@ async function bumpPool(
   changes: Partial<poolStore.SubnetpoolRow>,
 ): Promise<Subnetpool> {
   const bumped = await store.saveRevision(tx.db, "subnetpools", row, changes, isoSeconds(deps.clock.now()));
-  const view = poolView(bumped, (await store.selectTags(tx.db, [row.id])).get(row.id) ?? []);
-  await emit(deps, tx, "subnetpool", "update", view);
-  return view;
+  const tags = (await store.selectTags(tx.db, [row.id])).get(row.id) ?? [];
+  await emit(deps, tx, "subnetpool", "update", poolView(bumped, tags));
+  return poolView(bumped, tags, "update");
 }

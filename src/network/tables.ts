@@ -116,7 +116,7 @@ export interface NetworkTables {
     created_at: string;
     updated_at: string;
   };
-  router_routes: { router_id: string; destination: string; nexthop: string };
+  router_routes: { router_id: string; destination: string; nexthop: string; position: number };
   floating_ips: {
     id: string;
     project_id: string;

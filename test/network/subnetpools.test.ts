@@ -55,9 +55,9 @@ test("create, show, list, update and delete a pool, with Neutron's defaults", as
     project_id: memberProject,
     prefixes: ["10.10.0.0/16"],
     ip_version: 4,
-    default_prefixlen: 8,
-    min_prefixlen: 8,
-    max_prefixlen: 32,
+    default_prefixlen: "8",
+    min_prefixlen: "8",
+    max_prefixlen: "32",
     default_quota: null,
     is_default: false,
     shared: false,
@@ -73,7 +73,8 @@ test("create, show, list, update and delete a pool, with Neutron's defaults", as
   const v6 = await makePool(memberToken, { prefixes: ["2001:db8:0:0::/48"] });
   assert.deepEqual(
     [v6.ip_version, v6.prefixes, v6.min_prefixlen, v6.max_prefixlen, v6.default_prefixlen],
-    [6, ["2001:db8::/48"], 64, 128, 64],
+    [6, ["2001:db8::/48"], "64", "128", "64"],
+    "read back, the lengths are strings, as Neutron answers them",
   );
 
   const updated = await net(memberToken, "PUT", `/v2.0/subnetpools/${id}`, {
@@ -83,7 +84,8 @@ test("create, show, list, update and delete a pool, with Neutron's defaults", as
   const after = updated.json().subnetpool;
   assert.deepEqual(after.prefixes, ["10.10.0.0/15"], "adjacent prefixes are compacted");
   assert.equal(after.name, "renamed");
-  assert.equal(after.default_prefixlen, 24);
+  assert.equal(after.default_prefixlen, 24, "an update answers numbers, as Neutron does");
+  assert.ok(!("default_quota" in after) && !("address_scope_id" in after));
   assert.equal(after.revision_number, 1);
 
   assert.equal(
@@ -244,7 +246,7 @@ test("validation errors on create", async () => {
   assert.equal(ok.statusCode, 201);
   assert.deepEqual(
     [ok.json().subnetpool.min_prefixlen, ok.json().subnetpool.default_prefixlen],
-    [16, 16],
+    ["16", "16"],
     "default_prefixlen defaults to min_prefixlen",
   );
 });
@@ -303,7 +305,11 @@ test("updates: prefixes may only grow, bounds are re-checked, shared is read-onl
   assert.equal(grown.statusCode, 200, grown.body);
   assert.deepEqual(grown.json().subnetpool.prefixes, ["10.30.0.0/15"]);
   assert.equal(grown.json().subnetpool.max_prefixlen, 30);
-  assert.equal(grown.json().subnetpool.default_quota, 1024);
+  assert.equal(
+    (await net(memberToken, "GET", `/v2.0/subnetpools/${grown.json().subnetpool.id}`)).json().subnetpool
+      .default_quota,
+    1024,
+  );
   assert.equal(grown.json().subnetpool.revision_number, 1, "refused updates changed nothing");
 });
 
@@ -503,7 +509,7 @@ test("allocation by prefixlen, by default_prefixlen and by explicit cidr; never 
     "Subnets hosted on the same network must be allocated from the same subnet pool.",
   );
   const listed = (
-    await net(memberToken, "GET", `/v2.0/subnets?subnetpool_id=${pool.id}&sort_key=cidr`)
+    await net(memberToken, "GET", `/v2.0/subnets?subnetpool_id=${pool.id}&sort_key=cidr&sort_dir=asc`)
   ).json().subnets;
   assert.deepEqual(
     listed.map((s: { cidr: string }) => s.cidr),
@@ -529,9 +535,9 @@ test("exhaustion is a 409 and deleting a subnet frees its prefix", async () => {
   );
   expectNeutronError(
     await net(memberToken, "DELETE", `/v2.0/subnetpools/${pool.id}`),
-    409,
-    "SubnetPoolInUse",
-    `Unable to complete operation on subnet pool ${pool.id}. Subnet pool has existing allocations.`,
+    400,
+    "SubnetPoolDeleteError",
+    "Unable to delete subnet pool: Subnet pool has existing allocations.",
   );
   assert.equal((await net(memberToken, "DELETE", `/v2.0/subnets/${a.id}`)).statusCode, 204);
   const again = await makeSubnet(memberToken, network.id, { subnetpool_id: pool.id });

@@ -28,6 +28,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("router_id", "text", (c) => c.notNull().references("routers.id").onDelete("cascade"))
     .addColumn("destination", "text", (c) => c.notNull())
     .addColumn("nexthop", "text", (c) => c.notNull())
+    // Routes are shown in the order they were added, as Neutron does.
+    .addColumn("position", "integer", (c) => c.notNull())
     .addPrimaryKeyConstraint("router_routes_pk", ["router_id", "destination", "nexthop"])
     .execute();
 

@@ -23,7 +23,14 @@ export const rbacPolicyAttributes: AttributeMap = {
   ),
   object_type: { allow_post: true, allow_put: false, convert: toObjectType, ...filterable("object_type") },
   object_id: { allow_post: true, allow_put: false, validate: validUuid, ...filterable("object_id") },
-  action: { allow_post: true, allow_put: false, validate: validString(255), ...filterable("action") },
+  // Neutron filters on action but does not sort by it.
+  action: {
+    allow_post: true,
+    allow_put: false,
+    validate: validString(255),
+    ...filterable("action"),
+    is_sort_key: false,
+  },
   target_tenant: {
     allow_post: true,
     allow_put: true,
