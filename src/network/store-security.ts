@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable, type SqlBool } from "kysely";
 import type { ListQuery } from "../lib/list-query.ts";
 import { selectPage, type Visibility } from "./store.ts";
 import type { NetworkTables } from "./tables.ts";
+import { precompiled } from "../db/precompiled.ts";
 
 /** Queries for security groups and their rules. */
 type Db = Kysely<NetworkTables>;
@@ -62,13 +63,13 @@ export async function deleteRuleRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom("security_group_rules").where("id", "=", id).execute();
 }
 
+const defaultGroupRow = precompiled(1, (db: Db, projectId: string) =>
+  db.selectFrom("default_security_groups").select("security_group_id").where("project_id", "=", projectId),
+);
+
+/** Precompiled: every port creation looks its project's default group up. */
 export async function defaultGroupOf(db: Db, projectId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom("default_security_groups")
-    .select("security_group_id")
-    .where("project_id", "=", projectId)
-    .executeTakeFirst();
-  return row?.security_group_id;
+  return (await defaultGroupRow(db, projectId))[0]?.security_group_id;
 }
 
 /** Records the project's default group; false when another request recorded one first. */

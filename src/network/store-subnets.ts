@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable, type SqlBool } from "kysely";
 import type { ListQuery } from "../lib/list-query.ts";
 import { selectPage, type Visibility } from "./store.ts";
 import type { NetworkTables } from "./tables.ts";
+import { precompiled } from "../db/precompiled.ts";
 import { targetedAccess } from "./store-rbac.ts";
 
 /** Queries for subnets and the addresses allocated from them. */
@@ -12,15 +13,15 @@ export function selectSubnet(db: Db, id: string): Promise<SubnetRow | undefined>
   return db.selectFrom("subnets").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export function selectSubnetsOfNetwork(db: Db, networkId: string): Promise<SubnetRow[]> {
-  return db
+/** Precompiled: every port creation reads its network's subnets. */
+export const selectSubnetsOfNetwork = precompiled(1, (db: Db, networkId: string) =>
+  db
     .selectFrom("subnets")
     .selectAll()
     .where("network_id", "=", networkId)
     .orderBy("created_at")
-    .orderBy("id")
-    .execute();
-}
+    .orderBy("id"),
+);
 
 /** Subnets are visible with their network: own project, shared or external, or named by an RBAC entry. */
 export function selectSubnets(db: Db, query: ListQuery, visibility: Visibility): Promise<SubnetRow[]> {

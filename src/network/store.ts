@@ -8,6 +8,7 @@ import {
 } from "../lib/list-query.ts";
 import { externalAnywhere, sharedWith, targetedAccess } from "./store-rbac.ts";
 import type { NetworkTables } from "./tables.ts";
+import { precompiled } from "../db/precompiled.ts";
 
 /** Queries for networks, segments and tags. */
 type Db = Kysely<NetworkTables>;
@@ -19,8 +20,13 @@ export interface Visibility {
   project_id: string | null;
 }
 
-export function selectNetwork(db: Db, id: string): Promise<NetworkRow | undefined> {
-  return db.selectFrom("networks").selectAll().where("id", "=", id).executeTakeFirst();
+const networkById = precompiled(1, (db: Db, id: string) =>
+  db.selectFrom("networks").selectAll().where("id", "=", id),
+);
+
+/** Precompiled: every port and subnet creation reads its network. */
+export async function selectNetwork(db: Db, id: string): Promise<NetworkRow | undefined> {
+  return (await networkById(db, id))[0];
 }
 
 /**
