@@ -12,6 +12,7 @@ import {
   type Cidr,
   type IpRange,
 } from "../lib/ip.ts";
+import { InvalidInput } from "../lib/attributes.ts";
 import type { NetworkTx } from "./deps.ts";
 import {
   AllocationOnAutoAddressSubnet,
@@ -21,7 +22,7 @@ import {
   InvalidIpForSubnet,
   SubnetNotFound,
 } from "./errors-ipam.ts";
-import { allocatedAddresses, selectSubnetsOfNetwork, type SubnetRow } from "./store-subnets.ts";
+import { allocatedAddresses, selectSubnet, selectSubnetsOfNetwork, type SubnetRow } from "./store-subnets.ts";
 import { claimAddress } from "./store-ports.ts";
 
 /** A fixed_ips entry as requested: a subnet, an address, or both. */
@@ -74,7 +75,7 @@ export async function allocateFixedIps(
   const routerPort = ROUTER_INTERFACE_OWNERS_SNAT.includes(deviceOwner);
   const out: FixedIp[] = [];
   for (const request of requests ?? defaultRequests(subnets)) {
-    const subnet = pickSubnet(subnets, networkId, request);
+    const subnet = await pickSubnet(tx, subnets, networkId, request);
     const cidr = cidrOf(subnet);
     if (isAutoAddressed(subnet)) {
       if (request.ip_address !== undefined && !ROUTER_INTERFACE_OWNERS.includes(deviceOwner))
@@ -134,11 +135,25 @@ function isAutoAddressed(subnet: SubnetRow): boolean {
   );
 }
 
-function pickSubnet(subnets: readonly SubnetRow[], networkId: string, request: FixedIpRequest): SubnetRow {
+/**
+ * The network's subnet a fixed_ips entry names, as Neutron finds it: the network must have
+ * subnets; a subnet of another network is bad input, one that does not exist is not found.
+ */
+async function pickSubnet(
+  tx: NetworkTx,
+  subnets: readonly SubnetRow[],
+  networkId: string,
+  request: FixedIpRequest,
+): Promise<SubnetRow> {
+  if (subnets.length === 0) throw new InvalidInput("IP allocation requires subnets for network");
   if (request.subnet_id !== undefined) {
     const subnet = subnets.find((s) => s.id === request.subnet_id);
-    if (subnet === undefined) throw new SubnetNotFound(request.subnet_id);
-    return subnet;
+    if (subnet !== undefined) return subnet;
+    if ((await selectSubnet(tx.db, request.subnet_id)) === undefined)
+      throw new SubnetNotFound(request.subnet_id);
+    throw new InvalidInput(
+      `Failed to create port on network ${networkId}, because fixed_ips included invalid subnet ${request.subnet_id}`,
+    );
   }
   const address = request.ip_address === undefined ? undefined : parseIp(request.ip_address);
   const subnet = address && subnets.find((s) => cidrContains(cidrOf(s), address));
@@ -163,7 +178,8 @@ function memo<T extends Cidr | IpRange[]>(text: string, parse: (text: string) =>
   return value;
 }
 
-function cidrOf(subnet: SubnetRow): Cidr {
+/** A stored subnet's CIDR (parsed once per distinct text). */
+export function cidrOf(subnet: SubnetRow): Cidr {
   return memo(`cidr ${subnet.cidr}`, () => {
     const cidr = parseCidrLoose(subnet.cidr);
     if (cidr === undefined)

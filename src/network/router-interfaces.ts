@@ -1,6 +1,7 @@
 import type { AuthContext } from "../http/auth.ts";
 import { InvalidInput } from "../lib/attributes.ts";
-import { cidrContains, cidrsOverlap, parseCidrLoose, parseIp, type Cidr } from "../lib/ip.ts";
+import { cidrContains, cidrsOverlap, parseIp } from "../lib/ip.ts";
+import { cidrOf } from "./ipam.ts";
 import { isoSeconds } from "../lib/time.ts";
 import { authorize, emit, isAdmin, requireAuth, write, type NetworkDeps, type NetworkTx } from "./deps.ts";
 import { PortInUse, PortNotFound, SubnetNotFound } from "./errors-ipam.ts";
@@ -264,10 +265,4 @@ async function announce(deps: NetworkDeps, tx: NetworkTx, type: string, info: Ro
     project_id: info.tenant_id,
     payload: { router_interface: info },
   });
-}
-
-function cidrOf(subnet: SubnetRow): Cidr {
-  const cidr = parseCidrLoose(subnet.cidr);
-  if (cidr === undefined) throw new Error(`stored subnet ${subnet.id} has an unreadable cidr ${subnet.cidr}`);
-  return cidr;
 }

@@ -1,6 +1,7 @@
 import type { AuthContext } from "../http/auth.ts";
 import { HTTPBadRequest, parseBody } from "../lib/attributes.ts";
-import { cidrContains, parseCidrLoose, parseIp } from "../lib/ip.ts";
+import { cidrContains, parseIp } from "../lib/ip.ts";
+import { cidrOf } from "./ipam.ts";
 import { authorize, requireAuth, write, type NetworkDeps, type NetworkTx } from "./deps.ts";
 import { saveRouter, visibleRouter, type Router } from "./routers.ts";
 import { extraRoutesAttributes } from "./schemas/router.ts";
@@ -28,7 +29,7 @@ export async function checkRoutes(
   ];
   const ips = ports.flatMap((port) => port.fixed_ips);
   const subnets = await routerStore.selectSubnetsByIds(db, [...new Set(ips.map((ip) => ip.subnet_id))]);
-  const cidrs = subnets.map((subnet) => parseCidrLoose(subnet.cidr)).filter((c) => c !== undefined);
+  const cidrs = subnets.map(cidrOf);
   for (const route of routes) {
     const nexthop = parseIp(route.nexthop);
     if (nexthop === undefined || !cidrs.some((cidr) => cidrContains(cidr, nexthop)))
