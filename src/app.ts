@@ -21,6 +21,9 @@ export async function buildApp(
     genReqId: () => requestId(),
     exposeHeadRoutes: false,
     bodyLimit: 1024 * 1024,
+    // A Neutron tag in a URL (PUT .../tags/{tag}) may be 255 characters, percent-encoded up to 9 bytes
+    // each; Fastify's default of 100 would answer 414 before Neutron's own length check.
+    maxParamLength: 255 * 9,
     // verbose: errors carry the offending value, which OpenStack's messages quote.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, verbose: true } },
   });

@@ -76,20 +76,30 @@ function storable(value: unknown): unknown {
   return typeof value === "boolean" ? (value ? 1 : 0) : value;
 }
 
+/** Python's repr() of a list of strings, as Neutron's sort messages print it. */
+const pyList = (items: readonly string[]) => `[${items.map((item) => `'${item}'`).join(", ")}]`;
+
+/**
+ * Neutron's get_sorts: a direction for every key (none defaulted), every key sortable, every
+ * direction exactly "asc" or "desc"; each message names all the offenders at once.
+ */
 function parseSorts(map: AttributeMap, keys: string[], dirs: string[]): ListQuery["sorts"] {
-  if (dirs.length > 0 && dirs.length !== keys.length) {
+  if (dirs.length !== keys.length) {
     throw new HTTPBadRequest("The number of sort_keys and sort_dirs must be same");
   }
-  return keys.map((key, i) => {
+  const columnOf = (key: string) => {
     const spec = map[key];
-    if (spec === undefined || !spec.is_sort_key || spec.column === undefined) {
-      throw new HTTPBadRequest(`${key} is an invalid attribute for sort_keys`);
-    }
-    const dir = (dirs[i] ?? "asc").toLowerCase();
-    if (dir !== "asc" && dir !== "desc")
-      throw new HTTPBadRequest(`${dirs[i]} is an invalid value for sort_dirs`);
-    return { column: spec.column, dir };
-  });
+    return spec?.is_sort_key ? spec.column : undefined;
+  };
+  const absent = keys.filter((key) => columnOf(key) === undefined);
+  if (absent.length > 0) throw new HTTPBadRequest(`${pyList(absent)} is invalid attribute for sort_keys`);
+  const invalid = dirs.filter((dir) => dir !== "asc" && dir !== "desc");
+  if (invalid.length > 0) {
+    throw new HTTPBadRequest(
+      `${pyList(invalid)} is invalid value for sort_dirs, valid value is 'asc' and 'desc'`,
+    );
+  }
+  return keys.map((key, i) => ({ column: columnOf(key) ?? key, dir: dirs[i] === "desc" ? "desc" : "asc" }));
 }
 
 function parseLimit(value: string | undefined): number | undefined {

@@ -26,6 +26,12 @@ export class SecurityGroupCannotRemoveDefault extends Conflict {
   }
 }
 
+export class SecurityGroupDefaultAlreadyExists extends Conflict {
+  constructor() {
+    super("Default security group already exists.");
+  }
+}
+
 export class SecurityGroupCannotUpdateDefault extends Conflict {
   constructor() {
     super("Updating default security group not allowed.");
@@ -82,14 +88,21 @@ export class SecurityGroupRuleParameterConflict extends BadRequest {
   }
 }
 
-export class SecurityGroupRemoteGroupAndRemoteIpPrefix extends BadRequest {
+/** "Entites" is Neutron's spelling, kept: it is the wire type. */
+export class SecurityGroupMultipleRemoteEntites extends BadRequest {
   constructor() {
-    super("Only remote_ip_prefix or remote_group_id may be provided.");
+    super("Only one of remote_ip_prefix or remote_group_id or remote_address_group_id may be provided.");
   }
 }
 
 export class PortSecurityAndIPRequiredForSecurityGroups extends BadRequest {
   constructor() {
     super("Port security must be enabled and port must have an IP address in order to use security groups.");
+  }
+}
+
+export class AddressPairAndPortSecurityRequired extends Conflict {
+  constructor() {
+    super("Port Security must be enabled in order to have allowed address pairs on a port.");
   }
 }

@@ -29,13 +29,16 @@ export class NetworkInUse extends Conflict {
   }
 }
 
-export class SegmentationIdInUse extends Conflict {
-  constructor(type: string, id: number, physnet: string | null) {
-    super(
-      physnet
-        ? `Unable to create the network. The ${type.toUpperCase()} ${id} on physical network ${physnet} is in use.`
-        : `Unable to create the network. The ${type} ${id} is in use.`,
-    );
+export class VlanIdInUse extends Conflict {
+  constructor(id: number, physnet: string) {
+    super(`Unable to create the network. The VLAN ${id} on physical network ${physnet} is in use.`);
+  }
+}
+
+/** Neutron's word for a taken vxlan VNI or geneve id. */
+export class TunnelIdInUse extends Conflict {
+  constructor(id: number) {
+    super(`Unable to create the network. The tunnel ID ${id} is in use.`);
   }
 }
 

@@ -16,7 +16,7 @@ import {
 import { NetworkInUse, PolicyNotAuthorized } from "./errors.ts";
 import { InvalidSharedSetting } from "./errors-rbac.ts";
 import { ADMIN_ONLY_NETWORK_ATTRIBUTES, networkAttributes } from "./schemas/network.ts";
-import { allocateSegment } from "./segments.ts";
+import { allocateSegment, checkMtu } from "./segments.ts";
 import { enforceQuota } from "./quotas.ts";
 import { checkZoneHints } from "./availability-zones.ts";
 import * as store from "./store.ts";
@@ -116,6 +116,7 @@ async function insertNetwork(
     physical_network: (body["provider:physical_network"] as string | null) ?? undefined,
     segmentation_id: (body["provider:segmentation_id"] as number | null) ?? undefined,
   });
+  if (typeof body.mtu === "number") checkMtu(body.mtu, segment.network_type);
   const row: store.NetworkRow = {
     id,
     project_id: projectId,
@@ -185,6 +186,7 @@ export async function updateNetwork(
     authorize(caller, "update_network", networkTarget(row));
     refuseAdminOnly(caller, body, "update", input);
     checkRevision(row.revision_number, ifMatch);
+    if (typeof body.mtu === "number") checkMtu(body.mtu, row.network_type);
     await applySharing(tx, row, body);
     const changes: Partial<store.NetworkRow> = {
       ...(body.name !== undefined ? { name: body.name as string } : {}),

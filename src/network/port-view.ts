@@ -38,6 +38,26 @@ export function portView(row: portStore.PortRow, fixedIps: readonly FixedIp[], t
   };
 }
 
+/** Neutron's policy shows these to admins only (get_port:binding:*); binding:vnic_type is everyone's. */
+const ADMIN_ONLY_BINDINGS = [
+  "binding:host_id",
+  "binding:profile",
+  "binding:vif_type",
+  "binding:vif_details",
+] as const;
+type AdminOnlyBinding = (typeof ADMIN_ONLY_BINDINGS)[number];
+
+/** A port as one caller may see it. */
+export type PortAnswer = Omit<Port, AdminOnlyBinding> & Partial<Pick<Port, AdminOnlyBinding>>;
+
+/** The answer for a caller; events and other internal uses keep the full view. */
+export function portFor(port: Port, admin: boolean): PortAnswer {
+  if (admin) return port;
+  const out: PortAnswer = { ...port };
+  for (const key of ADMIN_ONLY_BINDINGS) delete out[key];
+  return out;
+}
+
 /** The stored JSON columns are mostly "[]" or "{}": a list page of 1000 ports skips ~3000 parses. */
 function fromJson(text: string): unknown {
   if (text === "[]") return [];

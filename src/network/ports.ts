@@ -21,22 +21,25 @@ import { allocateFixedIps, autoAddressSubnets, type FixedIpRequest } from "./ipa
 import { ADMIN_ONLY_PORT_ATTRIBUTES, portAttributes } from "./schemas/port.ts";
 import { enforceQuota } from "./quotas.ts";
 import { checkPortGroups, ensureDefaultGroup } from "./security-groups.ts";
-import { PortSecurityAndIPRequiredForSecurityGroups } from "./errors-security.ts";
+import {
+  AddressPairAndPortSecurityRequired,
+  PortSecurityAndIPRequiredForSecurityGroups,
+} from "./errors-security.ts";
 import * as store from "./store.ts";
 import { changeTagsOf, checkRevision, createInBulk, ownedBy } from "./resource.ts";
 import * as portStore from "./store-ports.ts";
-import { portView, type Port } from "./port-view.ts";
+import { portFor, portView, type Port, type PortAnswer } from "./port-view.ts";
 import { releaseL3 } from "./l3-port-guard.ts";
 import { visibleNetworkFor } from "./network-access.ts";
 
-export type { Port };
+export type { Port, PortAnswer };
 
 /** POST /v2.0/ports, single or bulk: every port and address in one transaction, or none. */
 export function createPorts(
   deps: NetworkDeps,
   auth: AuthContext | null,
   inputs: ReadonlyArray<Record<string, unknown>>,
-): Promise<Port[]> {
+): Promise<PortAnswer[]> {
   return createInBulk(deps, auth, inputs, {
     attributes: portAttributes,
     resource: "port",
@@ -52,7 +55,7 @@ async function insertPort(
   body: Record<string, unknown>,
   input: Record<string, unknown>,
   projectId: string,
-): Promise<Port> {
+): Promise<PortAnswer> {
   const networkId = body.network_id as string;
   const network = await visibleNetworkFor(tx.db, caller, networkId);
   // On someone else's (shared) network, only its owner or an admin picks addresses and MACs.
@@ -67,9 +70,11 @@ async function insertPort(
     );
   }
   await enforceQuota(tx, projectId, "port");
+  const secured = (body.port_security_enabled as boolean | null) ?? network.port_security_enabled === 1;
+  checkAddressPairsAllowed(secured, body.allowed_address_pairs);
   const id = uuid();
   const now = isoSeconds(deps.clock.now());
-  const groups = JSON.stringify(await portGroups(deps, tx, caller, projectId, input, body, network));
+  const groups = JSON.stringify(await portGroups(deps, tx, caller, projectId, input, body, secured));
   const rowWith = (mac: string): portStore.PortRow => ({
     id,
     project_id: projectId,
@@ -81,8 +86,7 @@ async function insertPort(
     mac_address: mac,
     device_id: body.device_id as string,
     device_owner: body.device_owner as string,
-    port_security_enabled:
-      ((body.port_security_enabled as boolean | null) ?? network.port_security_enabled === 1) ? 1 : 0,
+    port_security_enabled: secured ? 1 : 0,
     security_groups: groups,
     allowed_address_pairs: JSON.stringify(addressPairs(body.allowed_address_pairs, mac)),
     extra_dhcp_opts: JSON.stringify(body.extra_dhcp_opts ?? []),
@@ -97,25 +101,26 @@ async function insertPort(
   const fixedIps = await allocateFixedIps(tx, networkId, id, row.mac_address, requested, row.device_owner);
   const port = portView(row, fixedIps, []);
   await emit(deps, tx, "port", "create", port);
-  return port;
+  return portFor(port, isAdmin(caller));
 }
 
-export async function getPort(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<Port> {
+export async function getPort(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<PortAnswer> {
   const caller = requireAuth(auth);
   const db = reader(deps);
   const row = await visiblePort(db, caller, id);
-  return portView(
+  const port = portView(
     row,
     (await portStore.allocationsOf(db, [id])).get(id) ?? [],
     (await store.selectTags(db, [id])).get(id) ?? [],
   );
+  return portFor(port, isAdmin(caller));
 }
 
 export async function listPorts(
   deps: NetworkDeps,
   auth: AuthContext | null,
   query: ListQuery,
-): Promise<Port[]> {
+): Promise<PortAnswer[]> {
   const caller = requireAuth(auth);
   const db = reader(deps);
   const rows = await portStore.selectPorts(db, query, {
@@ -124,7 +129,8 @@ export async function listPorts(
   });
   const ids = rows.map((row) => row.id);
   const [ips, tags] = [await portStore.allocationsOf(db, ids), await store.selectTags(db, ids)];
-  return rows.map((row) => portView(row, ips.get(row.id) ?? [], tags.get(row.id) ?? []));
+  const admin = isAdmin(caller);
+  return rows.map((row) => portFor(portView(row, ips.get(row.id) ?? [], tags.get(row.id) ?? []), admin));
 }
 
 export async function updatePort(
@@ -133,7 +139,7 @@ export async function updatePort(
   id: string,
   input: Record<string, unknown>,
   ifMatch: number | undefined,
-): Promise<Port> {
+): Promise<PortAnswer> {
   const caller = requireAuth(auth);
   const body = parseBody(portAttributes, input, "update");
   refuseAdminOnly(caller, input, "update");
@@ -141,6 +147,13 @@ export async function updatePort(
     const row = await visiblePort(tx.db, caller, id);
     authorize(caller, "update_port", { project_id: row.project_id });
     checkRevision(row.revision_number, ifMatch);
+    const psec = body.port_security_enabled as boolean | null | undefined;
+    checkAddressPairsAllowed(
+      psec ?? row.port_security_enabled === 1,
+      body.allowed_address_pairs !== undefined
+        ? body.allowed_address_pairs
+        : (JSON.parse(row.allowed_address_pairs) as unknown),
+    );
     const mac = body.mac_address as string | undefined;
     if (
       mac !== undefined &&
@@ -183,7 +196,7 @@ export async function updatePort(
         ? { binding_profile: JSON.stringify(body["binding:profile"]) }
         : {}),
     };
-    return bumpPort(deps, tx, { ...row, ...changes }, changes);
+    return portFor(await bumpPort(deps, tx, { ...row, ...changes }, changes), isAdmin(caller));
   });
 }
 
@@ -289,9 +302,8 @@ async function portGroups(
   projectId: string,
   input: Record<string, unknown>,
   body: Record<string, unknown>,
-  network: store.NetworkRow,
+  secured: boolean,
 ): Promise<string[]> {
-  const secured = (body.port_security_enabled as boolean | null) ?? network.port_security_enabled === 1;
   const named = body.security_groups as string[];
   if (!secured) {
     if (named.length > 0) throw new PortSecurityAndIPRequiredForSecurityGroups();
@@ -299,6 +311,11 @@ async function portGroups(
   }
   if (Object.hasOwn(input, "security_groups")) return checkPortGroups(tx, caller, named);
   return [await ensureDefaultGroup(deps, tx, projectId)];
+}
+
+/** Neutron refuses allowed address pairs on a port without port security (checked before groups). */
+function checkAddressPairsAllowed(secured: boolean, pairs: unknown): void {
+  if (!secured && Array.isArray(pairs) && pairs.length > 0) throw new AddressPairAndPortSecurityRequired();
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   SecurityGroupInvalidPortValue,
   SecurityGroupMissingIcmpType,
   SecurityGroupProtocolRequiredWithPorts,
-  SecurityGroupRemoteGroupAndRemoteIpPrefix,
+  SecurityGroupMultipleRemoteEntites,
   SecurityGroupRuleInvalidProtocol,
   SecurityGroupRuleParameterConflict,
 } from "./errors-security.ts";
@@ -89,7 +89,7 @@ export function checkRule(rule: RuleInput): CheckedRule {
     throw new InvalidInput(`Port range is not supported for protocol ${protocol ?? "None"}`);
   }
   if (rule.remote_ip_prefix !== null && rule.remote_group_id !== null)
-    throw new SecurityGroupRemoteGroupAndRemoteIpPrefix();
+    throw new SecurityGroupMultipleRemoteEntites();
   if (rule.remote_ip_prefix !== null) {
     const cidr = parseCidrLoose(rule.remote_ip_prefix);
     if (cidr === undefined) throw new InvalidInput(`${rule.remote_ip_prefix} is not in a CIDR format`);

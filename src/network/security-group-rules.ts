@@ -9,7 +9,6 @@ import { enforceQuota } from "./quotas.ts";
 import { checkRule, type RuleInput } from "./rules.ts";
 import { securityGroupRuleAttributes } from "./schemas/security-group.ts";
 import { blankRule, bumpGroup, ruleView, visibleGroup, type SecurityGroupRule } from "./security-groups.ts";
-import * as store from "./store.ts";
 import * as sgStore from "./store-security.ts";
 
 /** Security group rules: created and deleted, never changed (as in Neutron). */
@@ -64,7 +63,7 @@ export async function getRule(
   const row = await sgStore.selectRule(db, id);
   if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
     throw new SecurityGroupRuleNotFound(id);
-  return ruleView(row, (await store.selectTags(db, [id])).get(id) ?? []);
+  return ruleView(row);
 }
 
 export async function listRules(
@@ -75,11 +74,7 @@ export async function listRules(
   const caller = requireAuth(auth);
   const db = reader(deps);
   const rows = await sgStore.selectRules(db, query, { all: isAdmin(caller), project_id: caller.project_id });
-  const tags = await store.selectTags(
-    db,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => ruleView(row, tags.get(row.id) ?? []));
+  return rows.map((row) => ruleView(row));
 }
 
 export async function deleteRule(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<void> {

@@ -29,7 +29,8 @@ import * as sgStore from "./store-security.ts";
 export type SecurityGroup = ReturnType<typeof groupView>;
 export type SecurityGroupRule = ReturnType<typeof ruleView>;
 
-export function ruleView(row: sgStore.RuleRow, tags: readonly string[] = []) {
+/** A rule as the security-group-rules collection shows it: Neutron gives it no tags there. */
+export function ruleView(row: sgStore.RuleRow) {
   const cidr = row.remote_ip_prefix === null ? undefined : parseCidrLoose(row.remote_ip_prefix);
   return {
     id: row.id,
@@ -46,7 +47,6 @@ export function ruleView(row: sgStore.RuleRow, tags: readonly string[] = []) {
     normalized_cidr: cidr ? formatCidr(cidr) : null,
     remote_group_id: row.remote_group_id,
     description: row.description,
-    tags: [...tags],
     created_at: row.created_at,
     updated_at: row.updated_at,
     revision_number: row.revision_number,
@@ -66,7 +66,8 @@ export function groupView(
     project_id: row.project_id,
     description: row.description,
     shared: false,
-    security_group_rules: rules.map((rule) => ruleView(rule)),
+    // Rules shown inside their group do carry tags: [] in Neutron (rules are never tagged here).
+    security_group_rules: rules.map((rule) => ({ ...ruleView(rule), tags: [] as string[] })),
     tags: [...tags],
     created_at: row.created_at,
     updated_at: row.updated_at,

@@ -147,7 +147,7 @@ test("provider networks: VLAN ids are unique, flat once per physnet, bad types r
     "provider:segmentation_id": 1234,
   });
   assert.equal(again.statusCode, 409);
-  assert.equal(again.json().NeutronError.type, "SegmentationIdInUse");
+  assert.equal(again.json().NeutronError.type, "VlanIdInUse");
   assert.equal(
     (await create({ name: "f", "provider:network_type": "flat", "provider:physical_network": "public" }))
       .statusCode,
@@ -166,11 +166,14 @@ test("provider networks: VLAN ids are unique, flat once per physnet, bad types r
     (await net(t.adminToken, "DELETE", `/v2.0/networks/${vlan.json().network.id}`)).statusCode,
     204,
   );
+  const v3 = { name: "v3", "provider:network_type": "vlan", "provider:segmentation_id": 1234 };
+  const unplaced = await create(v3);
+  assert.equal(unplaced.statusCode, 400, "as in Neutron, a VLAN id needs its physical network");
   assert.equal(
-    (await create({ name: "v3", "provider:network_type": "vlan", "provider:segmentation_id": 1234 }))
-      .statusCode,
-    201,
+    unplaced.json().NeutronError.message,
+    "Invalid input for operation: segmentation_id requires physical_network for VLAN provider network.",
   );
+  assert.equal((await create({ ...v3, "provider:physical_network": "physnet1" })).statusCode, 201);
 });
 
 test("concurrent creations never share a segment", async () => {
@@ -246,7 +249,7 @@ test("update with If-Match, tags, filters, fields, sorting and pagination", asyn
   );
 
   const page1 = (
-    await net(memberToken, "GET", "/v2.0/networks?description=page&sort_key=name&limit=2")
+    await net(memberToken, "GET", "/v2.0/networks?description=page&sort_key=name&sort_dir=asc&limit=2")
   ).json();
   assert.deepEqual(
     page1.networks.map((n: { name: string }) => n.name),

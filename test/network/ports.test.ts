@@ -38,7 +38,8 @@ test("a port gets an address from the subnet's pool, a fa:16:3e MAC, and stays D
   assert.equal(port.fixed_ips[0].subnet_id, subnet);
   assert.match(port.fixed_ips[0].ip_address, /^10\.0\.0\.(\d+)$/);
   assert.notEqual(port.fixed_ips[0].ip_address, "10.0.0.1", "never the gateway");
-  assert.equal(port["binding:vif_type"], "unbound");
+  assert.equal(port["binding:vif_type"], undefined, "binding details are for admins only");
+  assert.equal(port["binding:vnic_type"], "normal");
   assert.equal(port.port_security_enabled, true);
   assert.equal(port.revision_number, 1);
   const found = (
@@ -197,6 +198,9 @@ test("ports are private to their project; binding attributes are admin-only", as
     port: { "binding:host_id": "compute-1" },
   });
   assert.equal(bound.json().port["binding:host_id"], "compute-1");
+  const seen = (await net(memberToken, "GET", `/ports/${port.id}`)).json().port;
+  assert.equal(seen["binding:host_id"], undefined, "the host is shown to admins only");
+  assert.equal(seen["binding:vnic_type"], "normal");
 });
 
 test("on a shared network another project may create ports but not pick their addresses", async () => {

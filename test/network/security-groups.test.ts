@@ -43,10 +43,7 @@ test("rule validation follows Neutron (unit)", () => {
   refuse({ protocol: "bogus" }, "SecurityGroupRuleInvalidProtocol");
   refuse({ protocol: "256" }, "SecurityGroupRuleInvalidProtocol");
   refuse({ ethertype: "IPv6", remote_ip_prefix: "10.0.0.0/8" }, "SecurityGroupRuleParameterConflict");
-  refuse(
-    { remote_ip_prefix: "10.0.0.0/8", remote_group_id: "x" },
-    "SecurityGroupRemoteGroupAndRemoteIpPrefix",
-  );
+  refuse({ remote_ip_prefix: "10.0.0.0/8", remote_group_id: "x" }, "SecurityGroupMultipleRemoteEntites");
   assert.equal(checkRule(rule({ protocol: "tcp", port_range_min: 22 })).port_range_max, 22, "a single port");
   assert.equal(checkRule(rule({ protocol: "icmp", port_range_min: 8, port_range_max: 0 })).port_range_min, 8);
   assert.equal(checkRule(rule({ protocol: "17", port_range_min: 53, port_range_max: 53 })).protocol, "17");

@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AuthContext } from "../../http/auth.ts";
-import { HTTPBadRequest, selectFields, type AttributeMap } from "../../lib/attributes.ts";
+import { HTTPBadRequest, InvalidInput, selectFields, type AttributeMap } from "../../lib/attributes.ts";
+import { pythonRepr } from "../../lib/validation.ts";
 import { pageLinks, parseListQuery, type ListQuery, type QueryParams } from "../../lib/list-query.ts";
 import { TAG_FILTERS } from "../schemas/standard.ts";
 import { TagNotFound } from "../errors.ts";
 
 /** One Neutron collection's routes, derived from its attribute map and five domain functions. */
-export interface CollectionSpec<Item extends { id: string; tags: string[] }> {
+/** `tags` is optional because security group rules show none (and cannot be tagged). */
+export interface CollectionSpec<Item extends { id: string; tags?: string[] }> {
   member: string;
   /** The body key of a list ("security_groups"). */
   collection: string;
@@ -33,6 +35,8 @@ export function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}/networking`;
 }
 
+const MAX_TAG_LENGTH = 255;
+
 const params = (request: FastifyRequest) => request.params as Record<string, string>;
 
 /** Each Neutron plugin instance's `pagination_max_limit` (a test may run several apps at once). */
@@ -43,7 +47,7 @@ export function setPaginationMaxLimit(app: FastifyInstance, maxLimit: number): v
   pageCaps.set(app, maxLimit);
 }
 
-export function registerCollection<Item extends { id: string; tags: string[] }>(
+export function registerCollection<Item extends { id: string; tags?: string[] }>(
   app: FastifyInstance,
   spec: CollectionSpec<Item>,
 ): void {
@@ -100,17 +104,11 @@ export function registerCollection<Item extends { id: string; tags: string[] }>(
   });
 
   app.get(`${base}/:id/tags`, async (request) => ({
-    tags: (await spec.get(request.auth, params(request).id ?? "")).tags,
+    tags: (await spec.get(request.auth, params(request).id ?? "")).tags ?? [],
   }));
   app.put(`${base}/:id/tags`, async (request) => {
-    const tags = (request.body as { tags?: unknown } | null)?.tags;
-    if (
-      !Array.isArray(tags) ||
-      !tags.every((tag) => typeof tag === "string" && tag !== "" && tag.length <= 255)
-    ) {
-      throw new HTTPBadRequest("Invalid input for tags. Reason: a list of non-empty strings is required.");
-    }
-    return { tags: await spec.changeTags(request.auth, params(request).id ?? "", () => tags as string[]) };
+    const tags = tagsOf(request.body);
+    return { tags: await spec.changeTags(request.auth, params(request).id ?? "", () => tags) };
   });
   app.delete(`${base}/:id/tags`, async (request, reply) => {
     await spec.changeTags(request.auth, params(request).id ?? "", () => []);
@@ -118,11 +116,12 @@ export function registerCollection<Item extends { id: string; tags: string[] }>(
   });
   app.get(`${base}/:id/tags/:tag`, async (request, reply) => {
     const { id = "", tag = "" } = params(request);
-    if (!(await spec.get(request.auth, id)).tags.includes(tag)) throw new TagNotFound(tag);
+    if (!((await spec.get(request.auth, id)).tags ?? []).includes(tag)) throw new TagNotFound(tag);
     return reply.code(204).send();
   });
   app.put(`${base}/:id/tags/:tag`, async (request, reply) => {
     const { id = "", tag = "" } = params(request);
+    checkTag(tag);
     await spec.changeTags(request.auth, id, (tags) => [...tags, tag]);
     return reply.code(201).send();
   });
@@ -134,6 +133,29 @@ export function registerCollection<Item extends { id: string; tags: string[] }>(
     });
     return reply.code(204).send();
   });
+}
+
+/** Python's str() of a JSON value, as Neutron's messages print it. */
+const pyStr = (value: unknown) => (typeof value === "string" ? value : pythonRepr(value));
+
+/** neutron-lib's tag checks: a string of at most 255 characters (empty is allowed). */
+function checkTag(tag: unknown): string {
+  if (typeof tag !== "string") throw new InvalidInput(`'${pyStr(tag)}' is not a valid string`);
+  if (tag.length > MAX_TAG_LENGTH) throw new InvalidInput(`'${tag}' exceeds maximum length of 255`);
+  return tag;
+}
+
+/** The body of PUT .../tags, checked as Neutron does: {"tags": [unique strings]}. */
+function tagsOf(body: unknown): string[] {
+  if (typeof body !== "object" || body === null || Array.isArray(body) || !("tags" in body))
+    throw new InvalidInput("Invalid tags body");
+  const { tags } = body;
+  if (!Array.isArray(tags)) throw new InvalidInput(`'${pyStr(tags)}' is not a list`);
+  const checked = tags.map(checkTag);
+  const duplicates = [...new Set(checked)].filter((tag) => checked.indexOf(tag) !== checked.lastIndexOf(tag));
+  if (duplicates.length > 0)
+    throw new InvalidInput(`Duplicate items in the list: '${duplicates.join(", ")}'`);
+  return checked;
 }
 
 function objectBody(value: unknown, member: string): Record<string, unknown> {

@@ -1,9 +1,22 @@
 import { toBoolean, toInteger, validString, validUuid, type AttributeMap } from "../../lib/attributes.ts";
+import { SecurityGroupDefaultAlreadyExists } from "../errors-security.ts";
 import { standardAttributes } from "./standard.ts";
+
+/**
+ * Neutron's name_not_default: only the project's own default group (made by Stratus, never through
+ * the API) may be called "default", in any case; naming another one so is a 409, on create and update.
+ */
+function nameNotDefault(value: unknown): string | undefined {
+  const reason = validString(255)(value);
+  if (reason === undefined && (value as string).toLowerCase() === "default")
+    throw new SecurityGroupDefaultAlreadyExists();
+  return reason;
+}
 
 /** POST/PUT /v2.0/security-groups (security-group, stateful-security-group). */
 export const securityGroupAttributes: AttributeMap = {
   ...standardAttributes,
+  name: { ...standardAttributes.name, validate: nameNotDefault } as AttributeMap[string],
   stateful: {
     allow_post: true,
     allow_put: true,
@@ -34,7 +47,8 @@ export const securityGroupRuleAttributes: AttributeMap = {
   name: { allow_post: false, allow_put: false, is_visible: false },
   description: {
     ...standardAttributes.description,
-    default: null,
+    // A rule made through the API without one says "" (the default group's own rules say null).
+    default: "",
     validate: nullableText(255),
   } as AttributeMap[string],
   security_group_id: {
