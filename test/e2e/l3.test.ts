@@ -126,9 +126,10 @@ test("router set --route, router add route and router remove route", async () =>
     "destination=10.8.0.0/16,gateway=10.1.0.11",
     "edge",
   ]);
+  // New routes come after the ones already there, as Neutron keeps them.
   assert.deepEqual(added.routes, [
-    { destination: "10.8.0.0/16", nexthop: "10.1.0.11" },
     { destination: "10.9.0.0/16", nexthop: "10.1.0.10" },
+    { destination: "10.8.0.0/16", nexthop: "10.1.0.11" },
   ]);
   const bad = await fails(member(), [
     "router",
@@ -168,7 +169,7 @@ test("floating ip create --port: bound through the router; the interface and rou
   const inUse = await fails(member(), ["router", "remove", "subnet", "edge", "private-sub"]);
   assert.match(inUse.stderr, /required by one or more floating IPs/);
   const busy = await fails(member(), ["router", "delete", "edge"]);
-  assert.match(busy.stderr, /still has ports/);
+  assert.match(busy.stderr, /has ports still attached/);
 
   await ok(member(), ["floating", "ip", "unset", "--port", fip.id]);
   const unbound = await json<{ port_id: string | null; router_id: string | null }>(member(), [
