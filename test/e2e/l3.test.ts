@@ -4,8 +4,9 @@ import { cliFor, type Env, type Row } from "./cli.ts";
 import { startServer, type Server } from "./server.ts";
 
 /**
- * Routers, floating IPs, port forwarding, security groups, tags and quotas through the real
- * `openstack` CLI against a `stratus serve` child process. The tests run in order on one server
+ * Routers, floating IPs, port forwarding, security groups, tags, quotas, subnet pools and RBAC
+ * through the real `openstack` CLI against a `stratus serve` child process. The tests run in order
+ * on one server
  * and build on each other's resources, as a user would: external network, tenant network, router
  * with a gateway and an interface, a port, a floating IP bound to it.
  */
@@ -273,6 +274,56 @@ test("quota set and quota list --network; the quota is enforced", async () => {
   assert.match(over.stderr, /Quota exceeded for resources: \['router'\]/);
   const denied = await fails(member(), ["quota", "set", "--routers", "5", "e2e-l3-project"]);
   assert.match(denied.stderr, /disallowed by policy|403/);
+});
+
+test("subnet pool create, subnet create --subnet-pool, network rbac create and delete", async () => {
+  await ok(admin(), [
+    "subnet",
+    "pool",
+    "create",
+    "--share",
+    "--pool-prefix",
+    "10.100.0.0/16",
+    "--default-prefix-length",
+    "24",
+    "e2e-pool",
+  ]);
+  await ok(member(), ["network", "create", "pooled"]);
+  const pooled = await json<{ cidr: string }>(member(), [
+    "subnet",
+    "create",
+    "--network",
+    "pooled",
+    "--subnet-pool",
+    "e2e-pool",
+    "--prefix-length",
+    "26",
+    "pooled-sub",
+  ]);
+  assert.equal(pooled.cidr, "10.100.0.0/26");
+  const inUse = await fails(admin(), ["subnet", "pool", "delete", "e2e-pool"]);
+  assert.match(inUse.stderr, /Subnet pool has existing allocations/);
+
+  const lent = (await json<{ id: string }>(admin(), ["network", "create", "lent"])).id;
+  await fails(member(), ["network", "show", lent]);
+  const entry = await json<{ id: string; target_project_id: string }>(admin(), [
+    "network",
+    "rbac",
+    "create",
+    "--target-project",
+    "e2e-l3-project",
+    "--action",
+    "access_as_shared",
+    "--type",
+    "network",
+    "lent",
+  ]);
+  assert.equal((await json<{ id: string }>(member(), ["network", "show", lent])).id, lent);
+  await ok(admin(), ["network", "rbac", "delete", entry.id]);
+  await fails(member(), ["network", "show", lent]);
+  await ok(admin(), ["network", "delete", "lent"]);
+  await ok(member(), ["network", "delete", "pooled"]);
+  await ok(admin(), ["subnet", "pool", "delete", "e2e-pool"]);
 });
 
 test("tear down: floating ip delete, router remove subnet, router unset --external-gateway, router delete", async () => {
