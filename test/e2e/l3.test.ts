@@ -6,9 +6,8 @@ import { startServer, type Server } from "./server.ts";
 /**
  * Routers, floating IPs, port forwarding, security groups, tags, quotas, subnet pools and RBAC
  * through the real `openstack` CLI against a `stratus serve` child process. The tests run in order
- * on one server
- * and build on each other's resources, as a user would: external network, tenant network, router
- * with a gateway and an interface, a port, a floating IP bound to it.
+ * on one server and build on each other's resources, as a user would: external network, tenant
+ * network, router with a gateway and an interface, a port, a floating IP bound to it.
  */
 
 const ADMIN_PASSWORD = "e2e-l3-admin-Secret-1";
