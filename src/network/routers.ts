@@ -20,7 +20,7 @@ import { enforceQuota } from "./quotas.ts";
 import {
   changeGateway,
   clearGateway,
-  gatewayInfo,
+  gatewayInfos,
   refuseAdminOnlyGateway,
   type GatewayInfo,
 } from "./router-gateway.ts";
@@ -124,10 +124,10 @@ export async function listRouters(
   const [routes, tags, gateways] = [
     await routerStore.routesOf(db, ids),
     await store.selectTags(db, ids),
-    await Promise.all(rows.map((row) => gatewayInfo(db, row))),
+    await gatewayInfos(db, rows),
   ];
-  return rows.map((row, i) =>
-    routerView(row, gateways[i] ?? null, routes.get(row.id) ?? [], tags.get(row.id) ?? []),
+  return rows.map((row) =>
+    routerView(row, gateways.get(row.id) ?? null, routes.get(row.id) ?? [], tags.get(row.id) ?? []),
   );
 }
 
@@ -223,7 +223,7 @@ export async function saveRouter(
 async function viewOf(db: NetworkTx["db"], row: routerStore.RouterRow): Promise<Router> {
   return routerView(
     row,
-    await gatewayInfo(db, row),
+    (await gatewayInfos(db, [row])).get(row.id) ?? null,
     (await routerStore.routesOf(db, [row.id])).get(row.id) ?? [],
     (await store.selectTags(db, [row.id])).get(row.id) ?? [],
   );

@@ -66,6 +66,18 @@ test("a router has Neutron's defaults and its gateway takes an address on the ex
   assert.equal(info.external_fixed_ips.length, 1);
   assert.equal(info.external_fixed_ips[0]?.subnet_id, external.subnet);
   assert.match(info.external_fixed_ips[0]?.ip_address ?? "", /^203\.0\.113\./);
+  // A list shows each router's own gateway (or none).
+  const listed = (await net(member, "GET", `/routers?id=${gw.id}&id=${plain.id}`)).json().routers as Array<{
+    id: string;
+    external_gateway_info: unknown;
+  }>;
+  assert.deepEqual(
+    new Map(listed.map((r) => [r.id, r.external_gateway_info])),
+    new Map([
+      [gw.id, info],
+      [plain.id, null],
+    ]),
+  );
   // The gateway port belongs to no project: the tenant does not see it, the admin does.
   const mine = (await net(member, "GET", `/ports?device_id=${gw.id}`)).json().ports;
   assert.equal(mine.length, 0);
