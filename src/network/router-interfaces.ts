@@ -21,7 +21,7 @@ import { saveRouter, visibleRouter } from "./routers.ts";
 import { createServicePort, deleteServicePort } from "./service-ports.ts";
 import { DEVICE_OWNER } from "./device-owners.ts";
 import * as store from "./store.ts";
-import { floatingIpsOfRouter } from "./store-floating-ips.ts";
+import { floatingIpsOfRouter, forwardedAddressesOfRouter } from "./store-floating-ips.ts";
 import * as portStore from "./store-ports.ts";
 import * as routerStore from "./store-routers.ts";
 import type { SubnetRow } from "./store-subnets.ts";
@@ -219,6 +219,8 @@ async function refuseWhileInUse(
   subnets: readonly SubnetRow[],
 ): Promise<void> {
   const floatingIps = await floatingIpsOfRouter(tx.db, routerId);
+  // Bound floating IPs and port forwardings both reach their fixed address through the interface.
+  const forwarded = await forwardedAddressesOfRouter(tx.db, routerId);
   const routes = (await routerStore.routesOf(tx.db, [routerId])).get(routerId) ?? [];
   for (const subnet of subnets) {
     const cidr = cidrOf(subnet);
@@ -226,7 +228,7 @@ async function refuseWhileInUse(
       const address = ip === null ? undefined : parseIp(ip);
       return address !== undefined && cidrContains(cidr, address);
     };
-    if (floatingIps.some((fip) => inside(fip.fixed_ip_address)))
+    if (floatingIps.some((fip) => inside(fip.fixed_ip_address)) || forwarded.some(inside))
       throw new RouterInterfaceInUseByFloatingIP(routerId, subnet.id);
     if (routes.some((route) => inside(route.nexthop)))
       throw new RouterInterfaceInUseByRoute(routerId, subnet.id);

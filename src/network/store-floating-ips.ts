@@ -37,6 +37,17 @@ export function floatingIpsOfRouter(db: Db, routerId: string): Promise<FloatingI
   return db.selectFrom("floating_ips").selectAll().where("router_id", "=", routerId).execute();
 }
 
+/** The internal addresses the port forwardings of the router's floating IPs lead to. */
+export async function forwardedAddressesOfRouter(db: Db, routerId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("port_forwardings")
+    .innerJoin("floating_ips", "floating_ips.id", "port_forwardings.floatingip_id")
+    .select("port_forwardings.internal_ip_address as address")
+    .where("floating_ips.router_id", "=", routerId)
+    .execute();
+  return rows.map((row) => row.address);
+}
+
 export function floatingIpsOfPort(db: Db, portId: string): Promise<FloatingIpRow[]> {
   return db.selectFrom("floating_ips").selectAll().where("port_id", "=", portId).execute();
 }

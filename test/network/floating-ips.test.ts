@@ -213,6 +213,12 @@ test("port forwardings on an unbound floating IP", async () => {
     409,
     "FipInUseByPortForwarding",
   );
+
+  expectNeutronError(
+    await net(member, "PUT", `/routers/${routerId}/remove_router_interface`, { subnet_id: inside.subnet }),
+    409,
+    "RouterInterfaceInUseByFloatingIP",
+  );
   expectNeutronError(await net(other, "GET", base), 404, "FloatingIPNotFound");
   const id = created.json().port_forwarding.id;
   const moved = await net(member, "PUT", `${base}/${id}`, { port_forwarding: { external_port: 2200 } });
