@@ -14,7 +14,6 @@ import {
   type NetworkDeps,
   type NetworkTx,
 } from "./deps.ts";
-import { PortNotFound } from "./errors-ipam.ts";
 import {
   BadRequest,
   ExternalGatewayForFloatingIPNotFound,
@@ -24,7 +23,7 @@ import {
   FloatingIPPortAlreadyAssociated,
 } from "./errors-router.ts";
 import { PolicyNotAuthorized } from "./errors.ts";
-import { changeTagsOf, checkRevision, createInBulk, ownedBy } from "./resource.ts";
+import { changeTagsOf, checkRevision, createInBulk, ownedBy, seenByProject } from "./resource.ts";
 import type { FixedIpRequest } from "./ipam.ts";
 import { isExternalFor, visibleNetworkFor } from "./network-access.ts";
 import { enforceQuota } from "./quotas.ts";
@@ -34,6 +33,7 @@ import { DEVICE_OWNER } from "./device-owners.ts";
 import * as store from "./store.ts";
 import * as fipStore from "./store-floating-ips.ts";
 import * as portStore from "./store-ports.ts";
+import { visiblePort } from "./ports.ts";
 import { routersBetween } from "./store-routers.ts";
 import { selectSubnetsOfNetwork } from "./store-subnets.ts";
 
@@ -239,10 +239,7 @@ export async function visibleFloatingIp(
   caller: AuthContext,
   id: string,
 ): Promise<fipStore.FloatingIpRow> {
-  const row = await fipStore.selectFloatingIp(db, id);
-  if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
-    throw new FloatingIPNotFound(id);
-  return row;
+  return seenByProject(caller, await fipStore.selectFloatingIp(db, id), () => new FloatingIPNotFound(id));
 }
 
 export async function saveFloatingIp(
@@ -287,9 +284,7 @@ async function association(
   portId: string,
   fixedIp: string | null,
 ): Promise<Association> {
-  const port = await portStore.selectPort(tx.db, portId);
-  if (port === undefined || (!isAdmin(caller) && port.project_id !== caller.project_id))
-    throw new PortNotFound(portId);
+  await visiblePort(tx.db, caller, portId); // 404 unless the caller may see it
   if (await fipStore.hasPortForwardings(tx.db, fip.id)) throw new FipInUseByPortForwarding(fip.id);
   const ips = (await portStore.allocationsOf(tx.db, [portId])).get(portId) ?? [];
   const v4 = ips.filter((ip) => !ip.ip_address.includes(":"));

@@ -14,6 +14,7 @@ import {
 } from "../lib/ip.ts";
 import { InvalidInput } from "../lib/attributes.ts";
 import type { NetworkTx } from "./deps.ts";
+import { DEVICE_OWNER } from "./device-owners.ts";
 import {
   AllocationOnAutoAddressSubnet,
   IpAddressAlreadyAllocated,
@@ -40,7 +41,7 @@ const RANDOM_TRIES = 16;
 
 /** neutron-lib's ROUTER_INTERFACE_OWNERS and ROUTER_INTERFACE_OWNERS_SNAT. */
 const ROUTER_INTERFACE_OWNERS = [
-  "network:router_interface",
+  DEVICE_OWNER.routerInterface,
   "network:router_interface_distributed",
   "network:ha_router_replicated_interface",
 ];

@@ -2,8 +2,7 @@ import type { AuthContext } from "../http/auth.ts";
 import { parseBody } from "../lib/attributes.ts";
 import { uuid } from "../lib/ids.ts";
 import type { ListQuery } from "../lib/list-query.ts";
-import { authorize, isAdmin, reader, requireAuth, write, type NetworkDeps, type NetworkTx } from "./deps.ts";
-import { PortNotFound } from "./errors-ipam.ts";
+import { authorize, reader, requireAuth, write, type NetworkDeps, type NetworkTx } from "./deps.ts";
 import {
   BadRequest,
   ExternalGatewayForFloatingIPNotFound,
@@ -14,6 +13,7 @@ import { saveFloatingIp, visibleFloatingIp } from "./floating-ips.ts";
 import { portForwardingAttributes } from "./schemas/floating-ip.ts";
 import * as fipStore from "./store-floating-ips.ts";
 import * as portStore from "./store-ports.ts";
+import { visiblePort } from "./ports.ts";
 import { routersBetween } from "./store-routers.ts";
 
 /** Port forwardings of a floating IP [floating-ip-port-forwarding]: DNAT of one external port. */
@@ -132,9 +132,7 @@ async function claim(
 ): Promise<void> {
   if (fip.port_id !== null)
     throw new BadRequest("port_forwarding", `FloatingIP ${fip.id} is associated with port ${fip.port_id}`);
-  const port = await portStore.selectPort(tx.db, row.internal_port_id);
-  if (port === undefined || (!isAdmin(caller) && port.project_id !== caller.project_id))
-    throw new PortNotFound(row.internal_port_id);
+  const port = await visiblePort(tx.db, caller, row.internal_port_id);
   const ips = (await portStore.allocationsOf(tx.db, [port.id])).get(port.id) ?? [];
   const ip = ips.find((a) => a.ip_address === row.internal_ip_address && !a.ip_address.includes(":"));
   if (ip === undefined)

@@ -26,7 +26,7 @@ import {
   PortSecurityAndIPRequiredForSecurityGroups,
 } from "./errors-security.ts";
 import * as store from "./store.ts";
-import { changeTagsOf, checkRevision, createInBulk, ownedBy } from "./resource.ts";
+import { changeTagsOf, checkRevision, createInBulk, ownedBy, seenByProject } from "./resource.ts";
 import * as portStore from "./store-ports.ts";
 import { portFor, portView, type Port, type PortAnswer } from "./port-view.ts";
 import { releaseL3 } from "./l3-port-guard.ts";
@@ -274,11 +274,12 @@ async function bumpPort(
 }
 
 /** A port is seen by its project (and admins) only. */
-async function visiblePort(db: NetworkTx["db"], caller: AuthContext, id: string): Promise<portStore.PortRow> {
-  const row = await portStore.selectPort(db, id);
-  if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
-    throw new PortNotFound(id);
-  return row;
+export async function visiblePort(
+  db: NetworkTx["db"],
+  caller: AuthContext,
+  id: string,
+): Promise<portStore.PortRow> {
+  return seenByProject(caller, await portStore.selectPort(db, id), () => new PortNotFound(id));
 }
 
 function refuseAdminOnly(

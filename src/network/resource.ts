@@ -1,7 +1,15 @@
 import type { AuthContext } from "../http/auth.ts";
 import { parseBody, type AttributeMap } from "../lib/attributes.ts";
 import type { Target } from "../policy/index.ts";
-import { authorize, owningProject, requireAuth, write, type NetworkDeps, type NetworkTx } from "./deps.ts";
+import {
+  authorize,
+  isAdmin,
+  owningProject,
+  requireAuth,
+  write,
+  type NetworkDeps,
+  type NetworkTx,
+} from "./deps.ts";
 import { RevisionNumberConstraintFailed } from "./errors.ts";
 import * as store from "./store.ts";
 
@@ -83,3 +91,13 @@ export async function changeTagsOf<Row>(
 
 /** The usual policy target: the owning project. */
 export const ownedBy = (row: { project_id: string }): Target => ({ project_id: row.project_id });
+
+/** A project's row as its project and admins see it: for anyone else it does not exist (404). */
+export function seenByProject<Row extends { project_id: string }>(
+  caller: AuthContext,
+  row: Row | undefined,
+  notFound: () => Error,
+): Row {
+  if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id)) throw notFound();
+  return row;
+}

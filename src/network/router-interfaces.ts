@@ -3,8 +3,8 @@ import { InvalidInput } from "../lib/attributes.ts";
 import { cidrContains, cidrsOverlap, parseIp } from "../lib/ip.ts";
 import { cidrOf } from "./ipam.ts";
 import { isoSeconds } from "../lib/time.ts";
-import { authorize, emit, isAdmin, requireAuth, write, type NetworkDeps, type NetworkTx } from "./deps.ts";
-import { PortInUse, PortNotFound, SubnetNotFound } from "./errors-ipam.ts";
+import { authorize, emit, requireAuth, write, type NetworkDeps, type NetworkTx } from "./deps.ts";
+import { PortInUse, SubnetNotFound } from "./errors-ipam.ts";
 import {
   BadRequest,
   RouterInterfaceInUseByFloatingIP,
@@ -23,6 +23,7 @@ import { DEVICE_OWNER } from "./device-owners.ts";
 import * as store from "./store.ts";
 import { floatingIpsOfRouter, forwardedAddressesOfRouter } from "./store-floating-ips.ts";
 import * as portStore from "./store-ports.ts";
+import { visiblePort } from "./ports.ts";
 import * as routerStore from "./store-routers.ts";
 import type { SubnetRow } from "./store-subnets.ts";
 
@@ -142,9 +143,7 @@ async function attachPort(
   router: routerStore.RouterRow,
   portId: string,
 ): Promise<Attached> {
-  const port = await portStore.selectPort(tx.db, portId);
-  if (port === undefined || (!isAdmin(caller) && port.project_id !== caller.project_id))
-    throw new PortNotFound(portId);
+  const port = await visiblePort(tx.db, caller, portId);
   if (port.device_id !== "") throw new PortInUse(port.network_id, port.id, port.device_id);
   const ips = (await portStore.allocationsOf(tx.db, [port.id])).get(port.id) ?? [];
   if (ips.length === 0) throw new BadRequest("router", "Router port must have at least one fixed IP");
@@ -170,10 +169,12 @@ async function refuseDuplicateSubnets(
   routerId: string,
   added: readonly SubnetRow[],
 ): Promise<void> {
-  const ports = [
-    ...(await routerStore.routerPorts(tx.db, routerId, DEVICE_OWNER.routerInterface)),
-    ...(await routerStore.routerPorts(tx.db, routerId, DEVICE_OWNER.routerGateway)),
-  ];
+  const ports = await routerStore.routerPorts(
+    tx.db,
+    routerId,
+    DEVICE_OWNER.routerInterface,
+    DEVICE_OWNER.routerGateway,
+  );
   const attachedIds = [...new Set(ports.flatMap((port) => port.fixed_ips.map((ip) => ip.subnet_id)))];
   const attached = await routerStore.selectSubnetsByIds(tx.db, attachedIds);
   for (const subnet of added) {

@@ -23,10 +23,12 @@ export async function checkRoutes(
   routes: readonly routerStore.Route[],
 ): Promise<void> {
   if (routes.length > MAX_ROUTES) throw new RoutesExhausted(routerId, MAX_ROUTES);
-  const ports = [
-    ...(await routerStore.routerPorts(db, routerId, DEVICE_OWNER.routerInterface)),
-    ...(await routerStore.routerPorts(db, routerId, DEVICE_OWNER.routerGateway)),
-  ];
+  const ports = await routerStore.routerPorts(
+    db,
+    routerId,
+    DEVICE_OWNER.routerInterface,
+    DEVICE_OWNER.routerGateway,
+  );
   const ips = ports.flatMap((port) => port.fixed_ips);
   const subnets = await routerStore.selectSubnetsByIds(db, [...new Set(ips.map((ip) => ip.subnet_id))]);
   const cidrs = subnets.map(cidrOf);

@@ -15,7 +15,7 @@ import {
   type NetworkTx,
 } from "./deps.ts";
 import { RouterInUse, RouterNotFound } from "./errors-router.ts";
-import { changeTagsOf, checkRevision, createInBulk, ownedBy } from "./resource.ts";
+import { changeTagsOf, checkRevision, createInBulk, ownedBy, seenByProject } from "./resource.ts";
 import { enforceQuota } from "./quotas.ts";
 import {
   changeGateway,
@@ -201,10 +201,7 @@ export async function visibleRouter(
   caller: AuthContext,
   id: string,
 ): Promise<routerStore.RouterRow> {
-  const row = await routerStore.selectRouter(db, id);
-  if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
-    throw new RouterNotFound(id);
-  return row;
+  return seenByProject(caller, await routerStore.selectRouter(db, id), () => new RouterNotFound(id));
 }
 
 /** Every change bumps the router's revision and is announced with its new state. */

@@ -10,6 +10,7 @@ import { checkRule, type RuleInput } from "./rules.ts";
 import { securityGroupRuleAttributes } from "./schemas/security-group.ts";
 import { blankRule, bumpGroup, ruleView, visibleGroup, type SecurityGroupRule } from "./security-groups.ts";
 import * as sgStore from "./store-security.ts";
+import { seenByProject } from "./resource.ts";
 
 /** Security group rules: created and deleted, never changed (as in Neutron). */
 
@@ -60,10 +61,9 @@ export async function getRule(
 ): Promise<SecurityGroupRule> {
   const caller = requireAuth(auth);
   const db = reader(deps);
-  const row = await sgStore.selectRule(db, id);
-  if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
-    throw new SecurityGroupRuleNotFound(id);
-  return ruleView(row);
+  return ruleView(
+    seenByProject(caller, await sgStore.selectRule(db, id), () => new SecurityGroupRuleNotFound(id)),
+  );
 }
 
 export async function listRules(
@@ -80,9 +80,11 @@ export async function listRules(
 export async function deleteRule(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<void> {
   const caller = requireAuth(auth);
   await write(deps, async (tx) => {
-    const row = await sgStore.selectRule(tx.db, id);
-    if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
-      throw new SecurityGroupRuleNotFound(id);
+    const row = seenByProject(
+      caller,
+      await sgStore.selectRule(tx.db, id),
+      () => new SecurityGroupRuleNotFound(id),
+    );
     authorize(caller, "delete_security_group_rule", { project_id: row.project_id });
     await sgStore.deleteRuleRow(tx.db, id);
     const group = await sgStore.selectGroup(tx.db, row.security_group_id);

@@ -23,7 +23,7 @@ import {
 import { enforceQuota } from "./quotas.ts";
 import { securityGroupAttributes } from "./schemas/security-group.ts";
 import * as store from "./store.ts";
-import { changeTagsOf, checkRevision, createInBulk, ownedBy } from "./resource.ts";
+import { changeTagsOf, checkRevision, createInBulk, ownedBy, seenByProject } from "./resource.ts";
 import * as sgStore from "./store-security.ts";
 
 export type SecurityGroup = ReturnType<typeof groupView>;
@@ -279,10 +279,7 @@ export async function visibleGroup(
   caller: AuthContext,
   id: string,
 ): Promise<sgStore.SecurityGroupRow> {
-  const row = await sgStore.selectGroup(db, id);
-  if (row === undefined || (!isAdmin(caller) && row.project_id !== caller.project_id))
-    throw new SecurityGroupNotFound(id);
-  return row;
+  return seenByProject(caller, await sgStore.selectGroup(db, id), () => new SecurityGroupNotFound(id));
 }
 
 export async function bumpGroup(

@@ -6,8 +6,6 @@ import { portView } from "./port-view.ts";
 import { chooseMac, insertRow } from "./ports.ts";
 import * as portStore from "./store-ports.ts";
 
-export { DEVICE_OWNER } from "./device-owners.ts";
-
 export interface ServicePortSpec {
   networkId: string;
   /** '' for gateway and floating IP ports: they belong to no project, so no tenant sees them. */

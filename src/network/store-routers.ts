@@ -77,11 +77,11 @@ export async function clearRoutes(db: Db, routerId: string): Promise<void> {
   await db.deleteFrom("router_routes").where("router_id", "=", routerId).execute();
 }
 
-/** The router's ports with this device_owner and their addresses, oldest first. */
+/** The router's ports with these device_owners and their addresses, oldest first. */
 export async function routerPorts(
   db: Db,
   routerId: string,
-  deviceOwner: string,
+  ...deviceOwners: string[]
 ): Promise<Array<{ id: string; network_id: string; project_id: string; fixed_ips: RouterPortIp[] }>> {
   const rows = await db
     .selectFrom("ports")
@@ -94,7 +94,7 @@ export async function routerPorts(
       "ip_allocations.ip_address as ip_address",
     ])
     .where("ports.device_id", "=", routerId)
-    .where("ports.device_owner", "=", deviceOwner)
+    .where("ports.device_owner", "in", deviceOwners)
     .orderBy("ports.created_at")
     .orderBy("ports.id")
     .execute();
