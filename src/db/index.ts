@@ -2,13 +2,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import type pg from "pg";
-import {
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDatabase as SqliteDatabaseLike,
-  type Transaction,
-} from "kysely";
+import { Kysely, SqliteDialect, type SqliteDatabase as SqliteDatabaseLike, type Transaction } from "kysely";
+import { ScopedPostgresDialect } from "./postgres-dialect.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -110,7 +105,7 @@ async function openPostgres(url: string, options: OpenDbOptions): Promise<Kysely
   // Fail now, with the server's message, rather than on the first request.
   const client = await pool.connect();
   client.release();
-  return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<unknown>({ dialect: new ScopedPostgresDialect({ pool }) });
 }
 
 /**
