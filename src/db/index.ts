@@ -4,6 +4,7 @@ import SqliteDatabase from "better-sqlite3";
 import type pg from "pg";
 import { Kysely, SqliteDialect, type SqliteDatabase as SqliteDatabaseLike, type Transaction } from "kysely";
 import { ScopedPostgresDialect } from "./postgres-dialect.ts";
+import { startCheckpointer } from "./sqlite-checkpointer.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -54,7 +55,16 @@ function openSqlite(url: string): Kysely<unknown> {
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("synchronous = NORMAL");
-  return new Kysely<unknown>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  let stopCheckpoints = () => {};
+  if (file !== ":memory:") {
+    sqlite.pragma("wal_autocheckpoint = 0");
+    // Busy (inside a transaction) is fine: the worker asks again at its next pass.
+    stopCheckpoints = startCheckpointer(file, () => {
+      if (sqlite.open && !sqlite.inTransaction) sqlite.pragma("wal_checkpoint(PASSIVE)");
+    });
+  }
+  const database = withStatementCache(sqlite, stopCheckpoints);
+  return new Kysely<unknown>({ dialect: new SqliteDialect({ database }) });
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -63,10 +73,13 @@ const STATEMENT_CACHE_SIZE = 500;
  * Kysely prepares every statement anew, which costs more than running it; our SQL texts repeat,
  * so the prepared statements are kept (bounded: long IN lists make one-off texts).
  */
-function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabaseLike {
+function withStatementCache(sqlite: SqliteDatabase.Database, beforeClose: () => void): SqliteDatabaseLike {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      beforeClose();
+      sqlite.close();
+    },
     prepare: (text) => {
       let statement = statements.get(text);
       if (statement === undefined) {
