@@ -1,0 +1,107 @@
+/**
+ * What the compiler reads: the networking resources as plain data (JSON fields parsed, booleans
+ * as booleans). The controller loads it from the database (`sdn/state.ts`); golden tests write it
+ * by hand. Field names are Neutron's.
+ */
+export interface NetworkState {
+  networks: NetworkInput[];
+  subnets: SubnetInput[];
+  ports: PortInput[];
+  routers: RouterInput[];
+  floating_ips: FloatingIpInput[];
+  port_forwardings: PortForwardingInput[];
+  security_groups: SecurityGroupInput[];
+  security_group_rules: SecurityGroupRuleInput[];
+}
+
+interface Standard {
+  id: string;
+  project_id: string;
+  revision_number: number;
+}
+
+export interface NetworkInput extends Standard {
+  name: string;
+  admin_state_up: boolean;
+  mtu: number;
+  external: boolean;
+  shared: boolean;
+  port_security_enabled: boolean;
+  /** flat | vlan | vxlan | geneve | local */
+  network_type: string;
+  physical_network: string | null;
+  segmentation_id: number | null;
+}
+
+export interface SubnetInput extends Standard {
+  network_id: string;
+  ip_version: 4 | 6;
+  cidr: string;
+  gateway_ip: string | null;
+  enable_dhcp: boolean;
+  dns_nameservers: string[];
+  host_routes: Array<{ destination: string; nexthop: string }>;
+}
+
+export interface PortInput extends Standard {
+  network_id: string;
+  name: string;
+  admin_state_up: boolean;
+  mac_address: string;
+  fixed_ips: Array<{ subnet_id: string; ip_address: string }>;
+  /** network:router_interface, network:router_gateway, network:floatingip, compute:nova, ''... */
+  device_owner: string;
+  device_id: string;
+  port_security_enabled: boolean;
+  security_groups: string[];
+  allowed_address_pairs: Array<{ ip_address: string; mac_address: string }>;
+  /** binding:host_id; '' when unbound. */
+  binding_host_id: string;
+}
+
+export interface RouterInput extends Standard {
+  name: string;
+  admin_state_up: boolean;
+  /** The router's gateway port (device_owner network:router_gateway), when it has a gateway. */
+  gw_port_id: string | null;
+  enable_snat: boolean;
+  /** extraroute routes, in order. */
+  routes: Array<{ destination: string; nexthop: string }>;
+}
+
+export interface FloatingIpInput extends Standard {
+  floating_network_id: string;
+  floating_ip_address: string;
+  floating_port_id: string;
+  port_id: string | null;
+  fixed_ip_address: string | null;
+  router_id: string | null;
+}
+
+export interface PortForwardingInput {
+  id: string;
+  floatingip_id: string;
+  /** tcp | udp */
+  protocol: string;
+  external_port: number;
+  internal_port: number;
+  internal_ip_address: string;
+  internal_port_id: string;
+}
+
+export interface SecurityGroupInput extends Standard {
+  name: string;
+  stateful: boolean;
+}
+
+export interface SecurityGroupRuleInput extends Standard {
+  security_group_id: string;
+  direction: "ingress" | "egress";
+  ethertype: "IPv4" | "IPv6";
+  /** A name (tcp, udp, icmp, ...) or a number as text; null for any. */
+  protocol: string | null;
+  port_range_min: number | null;
+  port_range_max: number | null;
+  remote_ip_prefix: string | null;
+  remote_group_id: string | null;
+}

@@ -1,0 +1,254 @@
+/**
+ * The logical data-plane model, in OVN Northbound's vocabulary: what the compiler produces, what
+ * every driver receives, and what the tracer walks. Plain JSON data: every row is keyed by a
+ * stable `name` within its table and records the Neutron resource it came from.
+ */
+
+/*
+ * Row names (the compiler writes them, the tracer and drivers rely on them):
+ *   logical_switches      ls-<network_id>
+ *   logical_switch_ports  <port_id> for every Neutron port (VIFs, router interfaces and gateways,
+ *                         floating IP ports); provnet-<network_id> for the localnet port of a
+ *                         flat/vlan network
+ *   logical_routers       lr-<router_id>
+ *   logical_router_ports  lrp-<port_id> (the Neutron router interface or gateway port)
+ *   static_routes         sr-<router_id>-<ip_prefix>-<nexthop> (user routes), sr-<router_id>-default
+ *                         (the gateway's default route via the external subnet's gateway_ip)
+ *   nats                  snat-<router_id>-<internal cidr>, fip-<floatingip_id>, pf-<port_forwarding_id>
+ *   port_groups           pg-<security_group_id>
+ *   address_sets          as-<security_group_id>-ip4, as-<security_group_id>-ip6
+ *   acls                  acl-<security_group_rule_id>
+ *   dhcp_options          dhcp-<subnet_id>
+ *
+ * Semantics the tracer relies on:
+ * - A switch port with non-empty port_security may only send from those MACs/IPs (IPs may be
+ *   CIDRs, from allowed address pairs) and, being in port groups, only what an ACL of one of
+ *   its groups allows: security groups deny by default. Empty port_security = no filtering.
+ * - ACLs of a stateful group are allow-related (replies pass back), of a stateless group
+ *   allow-stateless. Higher priority first; all security group rules compile to priority 1002.
+ * - A router's connected networks are its router ports' `networks`; static routes add the rest;
+ *   longest prefix wins. A router with a gateway has the default route `sr-<router>-default`.
+ * - snat rows translate traffic from their logical_ip CIDR leaving by the gateway router port;
+ *   dnat_and_snat (floating IPs) translate both ways; dnat (port forwarding) only inbound to
+ *   (protocol, external_port) and back.
+ * - L2 never leaves a switch: two switch ports talk directly only on the same logical switch.
+ */
+
+/** The Neutron resource a row was compiled from; `revision` drives drift detection. */
+export interface Owner {
+  type:
+    | "network"
+    | "subnet"
+    | "port"
+    | "router"
+    | "floatingip"
+    | "port_forwarding"
+    | "security_group"
+    | "security_group_rule";
+  id: string;
+  revision: number;
+}
+
+interface Row {
+  /** Unique within its table; stable across compiles (derived from resource ids). */
+  name: string;
+  owner: Owner;
+}
+
+export interface Segment {
+  /** flat | vlan | vxlan | geneve | local */
+  network_type: string;
+  physical_network: string | null;
+  /** VLAN ID or VNI; null for flat/local. */
+  segmentation_id: number | null;
+}
+
+/** One per network. */
+export interface LogicalSwitch extends Row {
+  network_id: string;
+  project_id: string;
+  segment: Segment;
+  mtu: number;
+  external: boolean;
+  enabled: boolean;
+  /** The subnets on the switch: what decides which addresses are on-link. */
+  subnets: Array<{ subnet_id: string; cidr: string; gateway_ip: string | null }>;
+}
+
+export interface PortAddress {
+  mac: string;
+  ips: string[];
+}
+
+/** One per Neutron port, plus a localnet port per flat/vlan switch. */
+export interface LogicalSwitchPort extends Row {
+  switch: string;
+  /** "" = a VM/VIF; "router" = the switch side of a router port; "localnet" = the physical uplink. */
+  type: "" | "router" | "localnet";
+  project_id: string;
+  addresses: PortAddress[];
+  /** Anti-spoofing: the MAC/IPs (or CIDRs, from allowed address pairs) the port may send from. Empty = port security off. */
+  port_security: Array<{ mac: string; ips: string[] }>;
+  /** admin_state_up. */
+  enabled: boolean;
+  /** The router port this one peers with (type "router"). */
+  router_port: string | null;
+  /** binding:host_id ('' = unbound); the chassis that hosts the port. */
+  host: string;
+  device_owner: string;
+  device_id: string;
+  /** Port groups (security groups) the port is in: the ACLs that apply to it. */
+  port_groups: string[];
+}
+
+export interface LogicalRouter extends Row {
+  router_id: string;
+  project_id: string;
+  enabled: boolean;
+  /** Whether SNAT for the router's subnets goes out through the gateway (enable_snat). */
+  snat: boolean;
+}
+
+/** A router's leg on a switch: an interface (internal) or its gateway (external network). */
+export interface LogicalRouterPort extends Row {
+  router: string;
+  /** The switch port on the other side. */
+  peer: string;
+  switch: string;
+  mac: string;
+  /** Addresses with prefix length, as OVN writes them: "10.0.0.1/24". */
+  networks: string[];
+  gateway: boolean;
+}
+
+export interface StaticRoute extends Row {
+  router: string;
+  ip_prefix: string;
+  nexthop: string;
+  /** The router port the next hop is reached through; null when none is on-link (invalid). */
+  output_port: string | null;
+  /** "default" for the gateway's default route, "extraroute" for user routes. */
+  origin: "gateway" | "extraroute" | "host_route";
+}
+
+export interface Nat extends Row {
+  router: string;
+  /** snat: router gateway; dnat_and_snat: floating IP; dnat: port forwarding. */
+  type: "snat" | "dnat_and_snat" | "dnat";
+  external_ip: string;
+  /** An address (dnat_and_snat, dnat) or a CIDR (snat). */
+  logical_ip: string;
+  /** The internal switch port (dnat_and_snat, dnat). */
+  logical_port: string | null;
+  /** Port forwarding only. */
+  protocol: "tcp" | "udp" | null;
+  external_port: number | null;
+  internal_port: number | null;
+}
+
+/** The match of an ACL as a typed object rather than OVN's expression text. */
+export interface AclMatch {
+  ethertype: "IPv4" | "IPv6";
+  /** IANA protocol number; null = any. */
+  protocol: number | null;
+  port_min: number | null;
+  port_max: number | null;
+  /** ICMP rules: port_range_min/max are the type and code. */
+  icmp_type: number | null;
+  icmp_code: number | null;
+  /** The far end: a CIDR, an address set (remote group), or anything. */
+  remote: { kind: "any" } | { kind: "cidr"; cidr: string } | { kind: "address_set"; address_set: string };
+}
+
+export interface Acl extends Row {
+  /** The port group (security group) it applies to. */
+  port_group: string;
+  /** from-lport = egress from the VM; to-lport = ingress to the VM. */
+  direction: "from-lport" | "to-lport";
+  priority: number;
+  match: AclMatch;
+  action: "allow-related" | "allow-stateless" | "drop" | "reject";
+}
+
+/** A security group: its member ports. */
+export interface PortGroup extends Row {
+  security_group_id: string;
+  project_id: string;
+  stateful: boolean;
+  ports: string[];
+}
+
+/** The addresses of a security group's ports, per family: what remote_group_id matches. */
+export interface AddressSet extends Row {
+  addresses: string[];
+}
+
+export interface DhcpOptions extends Row {
+  subnet_id: string;
+  cidr: string;
+  options: { router: string | null; dns_server: string[]; mtu: number; lease_time: number };
+}
+
+/** QoS limits (filled by the QoS work; empty until then). */
+export interface Qos extends Row {
+  /** The switch port or router port it limits. */
+  port: string;
+  direction: "ingress" | "egress";
+  max_kbps: number | null;
+  max_burst_kbps: number | null;
+  dscp_mark: number | null;
+}
+
+/** Resources whose combination cannot be realised: surfaced as status ERROR, never thrown. */
+export interface Problem {
+  owner: Owner;
+  reason: string;
+}
+
+export interface Model {
+  logical_switches: Record<string, LogicalSwitch>;
+  logical_switch_ports: Record<string, LogicalSwitchPort>;
+  logical_routers: Record<string, LogicalRouter>;
+  logical_router_ports: Record<string, LogicalRouterPort>;
+  static_routes: Record<string, StaticRoute>;
+  nats: Record<string, Nat>;
+  acls: Record<string, Acl>;
+  port_groups: Record<string, PortGroup>;
+  address_sets: Record<string, AddressSet>;
+  dhcp_options: Record<string, DhcpOptions>;
+  qos: Record<string, Qos>;
+  problems: Problem[];
+}
+
+export type TableName = Exclude<keyof Model, "problems">;
+
+export const TABLES: readonly TableName[] = [
+  "logical_switches",
+  "logical_switch_ports",
+  "logical_routers",
+  "logical_router_ports",
+  "static_routes",
+  "nats",
+  "port_groups",
+  "address_sets",
+  "acls",
+  "dhcp_options",
+  "qos",
+];
+
+export function emptyModel(): Model {
+  return {
+    logical_switches: {},
+    logical_switch_ports: {},
+    logical_routers: {},
+    logical_router_ports: {},
+    static_routes: {},
+    nats: {},
+    acls: {},
+    port_groups: {},
+    address_sets: {},
+    dhcp_options: {},
+    qos: {},
+    problems: [],
+  };
+}
