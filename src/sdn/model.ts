@@ -127,8 +127,8 @@ export interface StaticRoute extends Row {
   nexthop: string;
   /** The router port the next hop is reached through; null when none is on-link (invalid). */
   output_port: string | null;
-  /** "default" for the gateway's default route, "extraroute" for user routes. */
-  origin: "gateway" | "extraroute" | "host_route";
+  /** "gateway" for the gateway's default route, "extraroute" for user routes. */
+  origin: "gateway" | "extraroute";
 }
 
 export interface Nat extends Row {
@@ -186,7 +186,14 @@ export interface AddressSet extends Row {
 export interface DhcpOptions extends Row {
   subnet_id: string;
   cidr: string;
-  options: { router: string | null; dns_server: string[]; mtu: number; lease_time: number };
+  options: {
+    router: string | null;
+    dns_server: string[];
+    mtu: number;
+    lease_time: number;
+    /** The subnet's host_routes (DHCP classless static routes). */
+    host_routes: Array<{ destination: string; nexthop: string }>;
+  };
 }
 
 /** QoS limits (filled by the QoS work; empty until then). */
