@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "./http.ts";
 import { ADMIN_PASSWORD, benchIssue, benchValidation, issueToken, validateToken } from "./identity.ts";
 import { portBenchmarks } from "./network.ts";
+import { sdnBenchmarks } from "./sdn.ts";
 import { summary, table, type Row } from "./report.ts";
 import { bareNodeMs, memoryKb, startServer, stopAll, type Server } from "./server.ts";
 import { max, median, min, percentile } from "./stats.ts";
@@ -140,9 +141,20 @@ async function issue(rows: Row[], client: Client): Promise<void> {
 
 /** `npm run bench -- --network`: one server, the networking figures only (quicker to iterate on). */
 const NETWORK_ONLY = process.argv.includes("--network");
+/** `npm run bench -- --sdn`: the SDN controller figures only, in-process (no server). */
+const SDN_ONLY = process.argv.includes("--sdn");
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
+  if (!SDN_ONLY) await serverBenchmarks(rows);
+  if (!NETWORK_ONLY) await sdnBenchmarks(rows, progress);
+  const load = loadavg()[0]?.toFixed(2) ?? "?";
+  const host = `${platform()}-${arch()}, ${availableParallelism()} CPUs, 1-min load ${load}`;
+  process.stdout.write(`\nStratus benchmark (node ${process.version}, ${host})\n\n`);
+  process.stdout.write(`${table(rows)}\n\n${summary(rows)}\n`);
+}
+
+async function serverBenchmarks(rows: Row[]): Promise<void> {
   const server = NETWORK_ONLY ? await startServer(ADMIN_PASSWORD) : await startup(rows);
   const client = new Client(server.baseUrl);
   try {
@@ -163,11 +175,8 @@ async function main(): Promise<void> {
       });
   } finally {
     client.close();
+    await server.stop();
   }
-  const load = loadavg()[0]?.toFixed(2) ?? "?";
-  const host = `${platform()}-${arch()}, ${availableParallelism()} CPUs, 1-min load ${load}`;
-  process.stdout.write(`\nStratus benchmark (node ${process.version}, ${host})\n\n`);
-  process.stdout.write(`${table(rows)}\n\n${summary(rows)}\n`);
 }
 
 let interrupted = false;

@@ -35,6 +35,7 @@ export async function buildApp(
       ...deps,
       segments: ctx.config.segments,
       paginationMaxLimit: ctx.config.paginationMaxLimit,
+      tracer: ctx.sdn,
     }),
     { prefix: "/networking" },
   );

@@ -34,6 +34,10 @@ export interface Config {
    * (or a bigger one) is given; the page then carries a `next` link. -1 turns the cap off.
    */
   paginationMaxLimit: number;
+  /** The SDN controller's data-plane driver (a name in sdn/drivers): "virtual" by default. */
+  sdnDriver: string;
+  /** Seconds between the SDN controller's full consistency checks (observe vs desired). */
+  sdnCheckIntervalSeconds: number;
 }
 
 /**
@@ -57,6 +61,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       "token-ttl": { type: "string" },
       "log-level": { type: "string" },
       "pagination-max-limit": { type: "string" },
+      "sdn-driver": { type: "string" },
     },
     strict: true,
   });
@@ -80,7 +85,18 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     logLevel: values["log-level"] ?? env.STRATUS_LOG_LEVEL ?? "info",
     segments: segmentConfig(env),
     paginationMaxLimit: pageCap(values["pagination-max-limit"] ?? env.STRATUS_PAGINATION_MAX_LIMIT),
+    sdnDriver: values["sdn-driver"] ?? env.STRATUS_SDN_DRIVER ?? "virtual",
+    sdnCheckIntervalSeconds: checkInterval(env.STRATUS_SDN_CHECK_INTERVAL),
   };
+}
+
+/** STRATUS_SDN_CHECK_INTERVAL: whole seconds, 60 by default. */
+function checkInterval(text: string | undefined): number {
+  if (text === undefined || text === "") return 60;
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 1)
+    throw new Error(`STRATUS_SDN_CHECK_INTERVAL must be a whole number of seconds, got '${text}'`);
+  return seconds;
 }
 
 /** --pagination-max-limit / STRATUS_PAGINATION_MAX_LIMIT: a positive page size, or -1 for none. */

@@ -6,6 +6,10 @@ import { KeyRepository } from "./identity/keys.ts";
 import { TokenService } from "./identity/tokens.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import type { Config } from "./config.ts";
+import { loadSdnSnapshot, writeStatuses } from "./network/sdn-state.ts";
+import type { NetworkTables } from "./network/tables.ts";
+import { SdnController } from "./sdn/controller.ts";
+import { drivers, isDriverName } from "./sdn/drivers/index.ts";
 
 /** Everything the services share; built once per process (or per test). */
 export interface AppContext {
@@ -14,6 +18,8 @@ export interface AppContext {
   readonly clock: Clock;
   readonly events: EventLog;
   readonly tokens: TokenService;
+  /** The SDN controller: built here, started by `serve` (tests call reconcileNow()). */
+  readonly sdn: SdnController;
   close(): Promise<void>;
 }
 
@@ -31,15 +37,34 @@ export async function createContext(
     new KeyRepository(join(config.dataDir, "fernet-keys")),
     config.tokenTtlSeconds,
   );
+  const sdn = sdnController(config, db, events, clock);
   return {
     config,
     db,
     clock,
     events,
     tokens,
+    sdn,
     close: async () => {
+      await sdn.close();
       await events.close();
       await db.close();
     },
   };
+}
+
+/** The controller over the configured driver, reading and writing through the network service. */
+function sdnController(config: Config, db: Database, events: EventLog, clock: Clock): SdnController {
+  const name = config.sdnDriver;
+  if (!isDriverName(name))
+    throw new Error(`unknown SDN driver '${name}'; known: ${Object.keys(drivers).join(", ")}`);
+  return new SdnController({
+    events,
+    driver: drivers[name](),
+    checkIntervalMs: config.sdnCheckIntervalSeconds * 1000,
+    source: {
+      load: () => loadSdnSnapshot(db.as<NetworkTables>()),
+      writeStatuses: (updates) => writeStatuses({ db, events, clock }, updates),
+    },
+  });
 }

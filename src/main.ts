@@ -1,15 +1,22 @@
 import { join, resolve } from "node:path";
 import { serve } from "./cli/commands/serve.ts";
+import { trace, TRACE_USAGE } from "./cli/commands/trace.ts";
 import { KeyRepository } from "./identity/keys.ts";
 
 const USAGE = `Usage:
   stratus serve [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--db URL] [--public-url URL]
   stratus token-keys rotate [--data-dir ./data]   rotate the token encryption keys (restart to apply)
+  stratus trace --from <port|ip> --to <ip|port> [--proto tcp --dport 22] [--json]
 `;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === "serve") return serve(rest);
+  if (command === "trace") {
+    if (rest.includes("--help")) return void process.stdout.write(TRACE_USAGE);
+    process.exitCode = await trace(rest);
+    return;
+  }
   if (command === "token-keys" && rest[0] === "rotate") {
     const dirFlag = rest.indexOf("--data-dir");
     const dataDir = resolve(

@@ -9,6 +9,7 @@ import { allows, type Target } from "../policy/index.ts";
 import { PolicyNotAuthorized } from "./errors.ts";
 import { networkPolicy } from "./policy.ts";
 import type { NetworkTables } from "./tables.ts";
+import type { Tracer } from "./traces.ts";
 
 /** What networking's domain functions need from the application. */
 export interface NetworkDeps {
@@ -18,6 +19,8 @@ export interface NetworkDeps {
   readonly segments: SegmentConfig;
   /** Neutron's pagination_max_limit (config.paginationMaxLimit); absent or -1: pages uncapped. */
   readonly paginationMaxLimit?: number;
+  /** Answers POST /v2.0/traces: the SDN controller. */
+  readonly tracer?: Tracer;
 }
 
 export type NetworkTx = TxScope<NetworkTables>;

@@ -184,6 +184,13 @@ export const extensions: readonly Extension[] = [
     name: "Default Subnetpools",
     description: "Provides ability to mark and use a subnetpool as the default.",
   },
+  {
+    alias: "packet-trace",
+    name: "Packet trace",
+    description:
+      "Walks a packet through the realised data plane hop by hop (port security, security groups, " +
+      "switching, routing, NAT) and returns the verdict with the rule that decided it.",
+  },
 ];
 
 export function extensionView(extension: Extension) {

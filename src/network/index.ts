@@ -18,6 +18,7 @@ import * as securityGroups from "./security-groups.ts";
 import * as subnets from "./subnets.ts";
 import { baseUrl, registerCollection, setPaginationMaxLimit } from "./routes/wire.ts";
 import { registerL3Routes } from "./routes/l3.ts";
+import { tracePacket } from "./traces.ts";
 import { networkAttributes } from "./schemas/network.ts";
 import { portAttributes } from "./schemas/port.ts";
 import { securityGroupAttributes, securityGroupRuleAttributes } from "./schemas/security-group.ts";
@@ -55,6 +56,11 @@ export function networkService(deps: NetworkDeps) {
       return extension ? { extension: extensionView(extension) } : send(reply, new HTTPNotFound());
     });
     registerQuotaRoutes(app, deps);
+    const { tracer } = deps;
+    if (tracer !== undefined)
+      app.post("/v2.0/traces", async (req) => ({
+        trace: await tracePacket(deps, tracer, req.auth, req.body),
+      }));
     app.get("/v2.0/availability_zones", async (req) => ({
       availability_zones: listAvailabilityZones(req.auth, req.query as Record<string, string | string[]>),
     }));

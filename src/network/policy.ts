@@ -11,6 +11,8 @@ const ownerMember = anyOf(admin, projectMember);
 
 export const networkPolicy: PolicyTable = {
   create_network: ownerMember,
+  // A trace changes nothing: whoever may read the project may trace in it.
+  create_trace: anyOf(admin, projectReader),
   get_network: anyOf(admin, projectReader, shared),
   update_network: ownerMember,
   delete_network: ownerMember,

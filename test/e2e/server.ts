@@ -231,3 +231,19 @@ export function openstack(home: string, vars: Readonly<Record<string, string>>, 
     );
   });
 }
+
+/** Runs `stratus <args>` (bin/stratus.js) with exactly `vars` as its OS_* environment. */
+export function stratus(vars: Readonly<Record<string, string>>, args: readonly string[]): Promise<CliResult> {
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", ...vars };
+  return new Promise<CliResult>((resolve) => {
+    execFile(
+      process.execPath,
+      ["bin/stratus.js", ...args],
+      { cwd: ROOT, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}

@@ -45,6 +45,7 @@ export async function serve(argv: readonly string[]): Promise<void> {
     () => randomBytes(12).toString("base64url"),
   );
   bootstrapped = true;
+  await ctx.sdn.start();
   writeOpenrc(openrc, baseUrl, config.region, password ?? previousPassword(openrc));
   const ms = Math.round(process.uptime() * 1000);
   process.stdout.write(`Stratus ready at ${baseUrl} in ${ms} ms (database: ${ctx.db.dialect})\n`);

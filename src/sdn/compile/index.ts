@@ -1,9 +1,43 @@
-// STUB: replaced by the compiler's author.
-import { emptyModel, type Model } from "../model.ts";
+import { emptyModel, TABLES, type Model, type Problem } from "../model.ts";
+import { buildContext, compareText } from "./context.ts";
+import { compileDhcp } from "./dhcp.ts";
 import type { NetworkState } from "./input.ts";
+import { compileNats } from "./nat.ts";
+import { compileRouters } from "./routers.ts";
+import { compileSecurity } from "./security.ts";
+import { compileSwitches } from "./switches.ts";
 
-/** Compiles the networking resources into the logical model. Pure: no I/O, never throws on bad data. */
+/**
+ * Compiles the networking resources into the logical model. Pure: no I/O, never throws on bad
+ * data; unrealisable combinations become `problems` and their rows are left out. The same input
+ * gives byte-identical JSON: every table is keyed in sorted order, problems are sorted too.
+ */
 export function compile(state: NetworkState): Model {
-  void state;
-  return emptyModel();
+  const model = emptyModel();
+  const ctx = buildContext(state, model);
+  compileSwitches(ctx);
+  compileRouters(ctx);
+  compileNats(ctx, state);
+  compileSecurity(ctx, state.security_group_rules);
+  compileDhcp(ctx);
+  return sortModel(model);
+}
+
+function sortModel(model: Model): Model {
+  const sorted = emptyModel();
+  for (const table of TABLES) {
+    const rows: Record<string, unknown> = model[table];
+    const target: Record<string, unknown> = sorted[table];
+    for (const name of Object.keys(rows).sort(compareText)) target[name] = rows[name];
+  }
+  sorted.problems = [...model.problems].sort(compareProblems);
+  return sorted;
+}
+
+function compareProblems(a: Problem, b: Problem): number {
+  return (
+    compareText(a.owner.type, b.owner.type) ||
+    compareText(a.owner.id, b.owner.id) ||
+    compareText(a.reason, b.reason)
+  );
 }

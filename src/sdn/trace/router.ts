@@ -1,0 +1,131 @@
+import { formatIp } from "../../lib/ip.ts";
+import type { RouterIndex, RouterPortIndex } from "./index-model.ts";
+import { inboundNat, outboundNat, type NatOutcome } from "./nat.ts";
+import { ipKey } from "./packet.ts";
+import { describeRoute, lookupRoute, outputPort } from "./routing.ts";
+import { MAX_ROUTERS, ref, sameEnd, type Next, type Trail } from "./trail.ts";
+
+/** Step 5, a router: the TTL, its state, inbound NAT (or the reply's un-SNAT), its own addresses. */
+export function atRouter(t: Trail, router: RouterIndex, via: RouterPortIndex | null): Next {
+  const object = ref("logical_routers", router.row);
+  if (++t.routers > MAX_ROUTERS)
+    return t.drop(
+      "route",
+      `routing loop: more than ${MAX_ROUTERS} routers crossed (TTL expired at ${router.row.name})`,
+      object,
+    );
+  if (via !== null) t.crossed.add(via.row.name);
+  if (!router.row.enabled)
+    return t.drop(
+      "admin_state",
+      `router ${router.row.router_id} (${router.row.name}) is administratively down`,
+      object,
+    );
+  if (t.request !== undefined) undo(t, "snat", router, via);
+  else if (via?.row.gateway === true && !nat(t, inboundNat(t.index, router, t.packet), router, via))
+    return null;
+  const own = router.own.get(ipKey(t.packet.dst));
+  if (own !== undefined && !awaitsUnsnat(t, router))
+    return t.deliver(
+      "delivery",
+      `delivered to router ${router.row.name} (its port ${own.row.name} has ${formatIp(t.packet.dst)})`,
+      ref("logical_router_ports", own.row),
+      { kind: "router", router },
+    );
+  return forward(t, router);
+}
+
+/** The route lookup, then outbound NAT when leaving by the gateway, then onto the next switch. */
+function forward(t: Trail, router: RouterIndex): Next {
+  const route = lookupRoute(router, t.packet.dst);
+  if (route === undefined)
+    return t.drop(
+      "route",
+      `no route: router ${router.row.name} has no route to ${formatIp(t.packet.dst)}`,
+      ref("logical_routers", router.row),
+    );
+  const routeObject =
+    route.kind === "connected" ? ref("logical_router_ports", route.lrp.row) : ref("static_routes", route.row);
+  const ruleId = route.kind === "connected" ? route.lrp.row.owner.id : route.row.name;
+  const out = outputPort(t.index, route);
+  if (out === undefined)
+    return t.drop(
+      "route",
+      `route ${route.kind === "static" ? route.row.name : ""} has no on-link output port for its next hop`,
+      routeObject,
+      ruleId,
+    );
+  t.add("route", "pass", describeRoute(route, out, t.packet.dst), routeObject, ruleId);
+  if (t.request !== undefined) undo(t, "dnat", router, out);
+  else if (out.row.gateway && !nat(t, outboundNat(router, t.packet), router, out)) return null;
+  t.crossed.add(out.row.name);
+  t.crossed.add(out.row.peer);
+  const sw = t.index.switches.get(out.row.switch);
+  if (sw === undefined)
+    return t.drop(
+      "route",
+      `switch ${out.row.switch} of ${out.row.name} is not in the model`,
+      routeObject,
+      ruleId,
+    );
+  const nexthop = route.kind === "static" ? (route.nexthop ?? null) : null;
+  return { at: "switch", sw, from: { kind: "router", lrp: out, nexthop } };
+}
+
+/** Applies a NAT decision; false when it dropped the packet. */
+function nat(t: Trail, outcome: NatOutcome, router: RouterIndex, lrp: RouterPortIndex): boolean {
+  if (outcome === undefined) return true;
+  if (outcome.kind === "drop") {
+    t.add("nat", "drop", outcome.detail, ref("logical_routers", router.row));
+    return false;
+  }
+  t.conntrack.nats.push({
+    router: router.row.name,
+    lrp: lrp.row.name,
+    kind: outcome.kind,
+    row: outcome.row,
+    before: t.packet,
+    after: outcome.packet,
+  });
+  t.packet = outcome.packet;
+  t.add("nat", "translate", outcome.detail, ref("nats", outcome.row), outcome.row.owner.id);
+  return true;
+}
+
+/** A reply to the router's SNAT address is for a translated source, not the router (hairpin): route it on. */
+function awaitsUnsnat(t: Trail, router: RouterIndex): boolean {
+  const p = t.packet;
+  return (t.request?.nats ?? []).some(
+    (entry) =>
+      entry.kind === "snat" &&
+      entry.router === router.row.name &&
+      sameEnd(p.dst, p.dstPort, entry.after.src, entry.after.srcPort),
+  );
+}
+
+/** The reply undoes the request's translations at the router and port where they were made. */
+function undo(t: Trail, kind: "snat" | "dnat", router: RouterIndex, lrp: RouterPortIndex | null): void {
+  for (const entry of t.request?.nats ?? []) {
+    if (entry.kind !== kind || entry.router !== router.row.name || entry.lrp !== lrp?.row.name) continue;
+    const p = t.packet;
+    if (kind === "snat" && sameEnd(p.dst, p.dstPort, entry.after.src, entry.after.srcPort)) {
+      t.packet = { ...p, dst: entry.before.src, dstPort: entry.before.srcPort };
+      t.add(
+        "nat",
+        "translate",
+        `reply: SNAT undone, destination ${formatIp(p.dst)} -> ${formatIp(entry.before.src)}`,
+        ref("nats", entry.row),
+        entry.row.owner.id,
+      );
+    } else if (kind === "dnat" && sameEnd(p.src, p.srcPort, entry.after.dst, entry.after.dstPort)) {
+      t.packet = { ...p, src: entry.before.dst, srcPort: entry.before.dstPort };
+      t.add(
+        "nat",
+        "translate",
+        `reply: DNAT undone, source ${formatIp(p.src)} -> ${formatIp(entry.before.dst)}`,
+        ref("nats", entry.row),
+        entry.row.owner.id,
+      );
+    }
+  }
+}
