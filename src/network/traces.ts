@@ -74,9 +74,7 @@ function traceOrExplain(tracer: Tracer, request: TraceRequest): TraceResult {
 
 export class TraceEndpointNotRealised extends Conflict {
   constructor(reason: string) {
-    super(
-      `${reason}; it is not realised in the data plane yet: retry once the SDN controller has applied it`,
-    );
+    super(`${reason}: retry once the SDN controller has applied it`);
   }
 }
 
