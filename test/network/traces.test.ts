@@ -251,14 +251,14 @@ test("a port not yet realised is a 409 that says to retry; after reconciling it 
 test("another project's resources on the path are shown without their names", async () => {
   const theirs = { network: "", subnet: "" };
   await subnetOn(other, theirs, "10.9.0.0/24");
-  const router = String(
+  const theirRouter = String(
     (
       await created(other, "/routers", {
         router: { external_gateway_info: { network_id: external.network } },
       })
     ).id,
   );
-  await net(other, "PUT", `/routers/${router}/add_router_interface`, { subnet_id: theirs.subnet });
+  await net(other, "PUT", `/routers/${theirRouter}/add_router_interface`, { subnet_id: theirs.subnet });
   const group = await created(other, "/security-groups", { security_group: { name: "out" } }); // egress: all
   const port = await created(other, "/ports", {
     port: { network_id: theirs.network, security_groups: [group.id] },
