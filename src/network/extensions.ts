@@ -191,6 +191,13 @@ export const extensions: readonly Extension[] = [
       "Walks a packet through the realised data plane hop by hop (port security, security groups, " +
       "switching, routing, NAT) and returns the verdict with the rule that decided it.",
   },
+  {
+    alias: "traffic-counters",
+    name: "Traffic counters",
+    description:
+      "Admin-only packet and byte counters of ports and floating IPs from the data plane " +
+      "(GET /v2.0/ports/{id}/statistics, /v2.0/floatingips/{id}/statistics); traces with count and bytes add traffic.",
+  },
 ];
 
 export function extensionView(extension: Extension) {

@@ -18,7 +18,8 @@ import * as securityGroups from "./security-groups.ts";
 import * as subnets from "./subnets.ts";
 import { baseUrl, registerCollection, setPaginationMaxLimit } from "./routes/wire.ts";
 import { registerL3Routes } from "./routes/l3.ts";
-import { tracePacket } from "./traces.ts";
+import { tracePacket, type Tracer } from "./traces.ts";
+import { floatingIpStatistics, portStatistics } from "./traffic-counters.ts";
 import { networkAttributes } from "./schemas/network.ts";
 import { portAttributes } from "./schemas/port.ts";
 import { securityGroupAttributes, securityGroupRuleAttributes } from "./schemas/security-group.ts";
@@ -57,10 +58,7 @@ export function networkService(deps: NetworkDeps) {
     });
     registerQuotaRoutes(app, deps);
     const { tracer } = deps;
-    if (tracer !== undefined)
-      app.post("/v2.0/traces", async (req) => ({
-        trace: await tracePacket(deps, tracer, req.auth, req.body),
-      }));
+    if (tracer !== undefined) registerTraceRoutes(app, deps, tracer);
     app.get("/v2.0/availability_zones", async (req) => ({
       availability_zones: listAvailabilityZones(req.auth, req.query as Record<string, string | string[]>),
     }));
@@ -169,6 +167,18 @@ export function networkService(deps: NetworkDeps) {
       changeTags: (auth, id, change) => rbacPolicies.changeRbacPolicyTags(deps, auth, id, change),
     });
   };
+}
+
+/** [packet-trace] and [traffic-counters]: the SDN controller's answers. */
+function registerTraceRoutes(app: FastifyInstance, deps: NetworkDeps, tracer: Tracer): void {
+  const id = (req: FastifyRequest) => (req.params as { id: string }).id;
+  app.post("/v2.0/traces", async (req) => ({ trace: await tracePacket(deps, tracer, req.auth, req.body) }));
+  app.get("/v2.0/ports/:id/statistics", async (req) => ({
+    port_statistics: await portStatistics(deps, tracer, req.auth, id(req)),
+  }));
+  app.get("/v2.0/floatingips/:id/statistics", async (req) => ({
+    floatingip_statistics: await floatingIpStatistics(deps, tracer, req.auth, id(req)),
+  }));
 }
 
 /** /v2.0/quotas [quotas, quota_details]. */

@@ -2,11 +2,12 @@ import type { AuthContext } from "../http/auth.ts";
 import { HTTPBadRequest, InvalidInput } from "../lib/attributes.ts";
 import { cidrContains, parseCidr, parseIp } from "../lib/ip.ts";
 import { Conflict } from "../lib/errors.ts";
+import type { Counters } from "../sdn/driver.ts";
 import type { Owner } from "../sdn/model.ts";
 import { TraceInputError } from "../sdn/trace/errors.ts";
 import type { TraceRequest, TraceResult, TraceSource } from "../sdn/trace/types.ts";
 import { authorize, isAdmin, reader, type NetworkDeps } from "./deps.ts";
-import { NetworkNotFound } from "./errors.ts";
+import { NetworkNotFound, PolicyNotAuthorized } from "./errors.ts";
 import { getFloatingIp } from "./floating-ips.ts";
 import { getNetwork } from "./networks.ts";
 import { getPort } from "./ports.ts";
@@ -18,6 +19,7 @@ import { getSubnet } from "./subnets.ts";
 /** What answers a trace: the SDN controller, over the model the data plane really holds. */
 export interface Tracer {
   trace(request: TraceRequest): TraceResult;
+  counters(): Counters | undefined;
 }
 
 const FIELDS = new Set([
@@ -32,6 +34,8 @@ const FIELDS = new Set([
   "icmp_type",
   "icmp_code",
   "reply",
+  "count",
+  "bytes",
 ]);
 const PROTOCOLS = new Set(["tcp", "udp", "icmp", "ipv6-icmp", "icmpv6", "sctp", "any"]);
 const L4 = new Set(["tcp", "udp", "sctp", "6", "17", "132"]);
@@ -56,6 +60,7 @@ export async function tracePacket(
     protocol: protocolOf(input),
     ...numbers(input),
     reply: input.reply === undefined ? true : booleanOf(input.reply, "reply"),
+    ...traffic(caller, input),
   };
   const result = traceOrExplain(tracer, request);
   return isAdmin(caller) ? result : redact(deps, caller, result);
@@ -173,6 +178,19 @@ function numbers(input: Record<string, unknown>): Partial<TraceRequest> {
     out[key] = number;
   }
   return out;
+}
+
+/** count/bytes make the trace real traffic on the counters metering reads: admins only. */
+function traffic(caller: AuthContext, input: Record<string, unknown>): Pick<TraceRequest, "traffic"> {
+  if (input.count === undefined && input.bytes === undefined) return {};
+  if (!isAdmin(caller)) throw new PolicyNotAuthorized("create_trace:count");
+  const count = input.count ?? 1;
+  const bytes = input.bytes ?? 64;
+  if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 1_000_000_000)
+    throw new InvalidInput("count must be an integer from 1 to 1000000000");
+  if (!Number.isInteger(bytes) || (bytes as number) < 1 || (bytes as number) > 65_535)
+    throw new InvalidInput("bytes (per packet) must be an integer from 1 to 65535");
+  return { traffic: { count: count as number, bytes: bytes as number } };
 }
 
 function textOf(value: unknown, name: string): string {

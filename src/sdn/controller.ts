@@ -2,7 +2,7 @@ import type { Consumer, EventLog, StoredEvent } from "../events/log.ts";
 import { compile as compileModel } from "./compile/index.ts";
 import type { NetworkState } from "./compile/input.ts";
 import { diff } from "./diff.ts";
-import type { ApplyResult, Driver } from "./driver.ts";
+import type { ApplyResult, Counters, Driver } from "./driver.ts";
 import { emptyModel, type Model } from "./model.ts";
 import { erroredOwners, statusChanges, type StatusIndex, type StatusUpdate } from "./status.ts";
 import { trace } from "./trace/index.ts";
@@ -153,6 +153,11 @@ export class SdnController {
   /** What the data plane holds now. */
   appliedModel(): Promise<Model> {
     return this.driver.observe();
+  }
+
+  /** The driver's traffic counters; undefined when it keeps none. */
+  counters(): Counters | undefined {
+    return this.driver.counters?.();
   }
 
   /** Through the driver's tracer, or over the model this controller applied. */

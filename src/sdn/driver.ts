@@ -40,6 +40,31 @@ export interface Driver {
   close(): Promise<void>;
   /** Walks a packet through what the data plane holds (drivers that can). */
   trace?(request: TraceRequest): TraceResult;
+  /** Packet and byte counters per port and floating IP, since the driver started (drivers that keep them). */
+  counters?(): Counters;
+}
+
+export interface PortCounters {
+  rx_packets: number;
+  rx_bytes: number;
+  tx_packets: number;
+  tx_bytes: number;
+  /** Packets the port sent that were dropped on the way. */
+  dropped_packets: number;
+}
+
+export interface FloatingIpCounters {
+  ingress_packets: number;
+  ingress_bytes: number;
+  egress_packets: number;
+  egress_bytes: number;
+}
+
+export interface Counters {
+  /** By Neutron port id. */
+  ports: ReadonlyMap<string, PortCounters>;
+  /** By floating IP id. */
+  floating_ips: ReadonlyMap<string, FloatingIpCounters>;
 }
 
 /** Settings a driver may need (connection URLs, ...); none for the virtual driver. */

@@ -284,3 +284,98 @@ test("another project's resources on the path are shown without their names", as
   });
   assert.ok(JSON.stringify(asAdmin).includes(web.port), "admins see every hop");
 });
+
+interface PortStatistics {
+  rx_packets: number;
+  rx_bytes: number;
+  tx_packets: number;
+  tx_bytes: number;
+  dropped_packets: number;
+}
+
+async function portStatistics(id: string): Promise<PortStatistics> {
+  const response = await net(t.adminToken, "GET", `/ports/${id}/statistics`);
+  assert.equal(response.statusCode, 200, response.body);
+  return response.json<{ port_statistics: PortStatistics }>().port_statistics;
+}
+
+test("traffic counters: an admin trace with count and bytes counts on the ports and the floating IP", async () => {
+  const [webBefore, dbBefore] = [await portStatistics(web.port), await portStatistics(db.port)];
+  const ssh = {
+    source_port_id: web.port,
+    destination_port_id: db.port,
+    protocol: "tcp",
+    destination_port: 22,
+  };
+  assert.equal((await traced(t.adminToken, { ...ssh, count: 10, bytes: 1500 })).verdict, "delivered");
+  assert.equal(
+    (await traced(t.adminToken, { ...ssh, destination_port: 80, count: 3, bytes: 100 })).verdict,
+    "dropped",
+  );
+  const [webAfter, dbAfter] = [await portStatistics(web.port), await portStatistics(db.port)];
+  assert.deepEqual(
+    [
+      webAfter.tx_packets - webBefore.tx_packets,
+      webAfter.tx_bytes - webBefore.tx_bytes,
+      webAfter.dropped_packets - webBefore.dropped_packets,
+    ],
+    [13, 15_300, 3],
+  );
+  assert.deepEqual(
+    [dbAfter.rx_packets - dbBefore.rx_packets, dbAfter.rx_bytes - dbBefore.rx_bytes],
+    [10, 15_000],
+  );
+
+  const fipId = String(
+    (await net(member, "GET", `/floatingips?floating_ip_address=${fip}`)).json().floatingips[0].id,
+  );
+  await traced(t.adminToken, {
+    source_ip_address: "203.0.113.201",
+    destination_ip_address: fip,
+    protocol: "tcp",
+    destination_port: 22,
+    count: 4,
+    bytes: 500,
+  });
+  await traced(t.adminToken, {
+    source_port_id: web.port,
+    destination_ip_address: "198.51.100.1",
+    count: 2,
+    bytes: 64,
+  });
+  const stats = await net(t.adminToken, "GET", `/floatingips/${fipId}/statistics`);
+  assert.equal(stats.statusCode, 200, stats.body);
+  assert.deepEqual(stats.json().floatingip_statistics, {
+    floatingip_id: fipId,
+    ingress_packets: 4,
+    ingress_bytes: 2000,
+    egress_packets: 2,
+    egress_bytes: 128,
+  });
+  const idle = await portStatistics(
+    String((await created(member, "/ports", { port: { network_id: inside.network } })).id),
+  );
+  assert.deepEqual(Object.values(idle).slice(1), [0, 0, 0, 0, 0]);
+});
+
+test("traffic counters are admin-only: tenants may trace but neither inject nor read counters", async () => {
+  expectNeutronError(
+    await trace(member, { source_port_id: web.port, destination_ip_address: db.ip, count: 1 }),
+    403,
+    "PolicyNotAuthorized",
+  );
+  expectNeutronError(await net(member, "GET", `/ports/${web.port}/statistics`), 403, "PolicyNotAuthorized");
+  expectNeutronError(
+    await net(t.adminToken, "GET", "/ports/00000000-0000-0000-0000-000000000000/statistics"),
+    404,
+    "PortNotFound",
+  );
+  const bad = await trace(t.adminToken, {
+    source_port_id: web.port,
+    destination_ip_address: db.ip,
+    count: 0,
+  });
+  expectNeutronError(bad, 400, "InvalidInput");
+  const extension = await net(member, "GET", "/extensions/traffic-counters");
+  assert.equal(extension.statusCode, 200);
+});

@@ -8,6 +8,7 @@ export const TRACE_USAGE = `Usage: stratus trace --from <port-id|ip> --to <ip|po
   --sport <n> --dport <n>            TCP/UDP ports
   --icmp-type <n> --icmp-code <n>    ICMP type and code (default echo request)
   --no-reply            do not trace the reply
+  --count <n> --bytes <b>            admin: also count n packets of b bytes on the traffic counters
   --json                print the API's JSON instead of the hop table
 Reads OS_* variables (source data/admin-openrc.sh). Exits 0 when delivered, 1 when dropped, 2 on a usage error.
 `;
@@ -58,6 +59,8 @@ function traceRequest(argv: string[]): { body: Record<string, unknown>; json: bo
       dport: { type: "string" },
       "icmp-type": { type: "string" },
       "icmp-code": { type: "string" },
+      count: { type: "string" },
+      bytes: { type: "string" },
       "no-reply": { type: "boolean" },
       json: { type: "boolean" },
     },
@@ -75,6 +78,8 @@ function traceRequest(argv: string[]): { body: Record<string, unknown>; json: bo
     ["dport", "destination_port"],
     ["icmp-type", "icmp_type"],
     ["icmp-code", "icmp_code"],
+    ["count", "count"],
+    ["bytes", "bytes"],
   ] as const) {
     const value = values[flag];
     if (value === undefined) continue;

@@ -18,6 +18,8 @@ export interface TraceRequest {
   icmp_code?: number;
   /** Also trace the reply from the destination back to the source (default true). */
   reply?: boolean;
+  /** Traffic injection: count this many packets of `bytes` each on the data plane's counters. */
+  traffic?: { count: number; bytes: number };
 }
 
 export type Verdict = "delivered" | "dropped";

@@ -1,7 +1,15 @@
-import { applyResult, type ApplyResult, type Change, type ChangeOutcome, type Driver } from "../../driver.ts";
+import {
+  applyResult,
+  type ApplyResult,
+  type Change,
+  type ChangeOutcome,
+  type Counters,
+  type Driver,
+} from "../../driver.ts";
 import { emptyModel, type Model, type TableName } from "../../model.ts";
 import { forgetIndex, trace } from "../../trace/index.ts";
 import type { TraceRequest, TraceResult } from "../../trace/types.ts";
+import { TrafficCounters } from "./counters.ts";
 import { refusal } from "./parents.ts";
 
 type AnyRow = Model[TableName][string];
@@ -12,11 +20,14 @@ type AnyRow = Model[TableName][string];
  */
 export class VirtualDriver implements Driver {
   readonly name = "virtual";
-  readonly capabilities = ["l2", "l3", "nat", "acl", "dhcp", "trace"] as const;
+  readonly capabilities = ["l2", "l3", "nat", "acl", "dhcp", "trace", "counters"] as const;
   private model: Model = emptyModel();
+  // Like a real data plane's, they start from zero when the driver starts.
+  private traffic = new TrafficCounters();
 
   async start(): Promise<void> {
     this.model = emptyModel();
+    this.traffic = new TrafficCounters();
   }
 
   /** A copy: callers never hold (or change) the driver's own rows. */
@@ -48,6 +59,12 @@ export class VirtualDriver implements Driver {
   }
 
   trace(request: TraceRequest): TraceResult {
-    return trace(this.model, request);
+    const result = trace(this.model, request);
+    if (request.traffic !== undefined) this.traffic.count(this.model, result, request.traffic);
+    return result;
+  }
+
+  counters(): Counters {
+    return this.traffic.snapshot();
   }
 }
