@@ -59,14 +59,14 @@ export function portFor(port: Port, admin: boolean): PortAnswer {
 }
 
 /** The stored JSON columns are mostly "[]" or "{}": a list page of 1000 ports skips ~3000 parses. */
-function fromJson(text: string): unknown {
+export function fromJson(text: string): unknown {
   if (text === "[]") return [];
   if (text === "{}") return {};
   return JSON.parse(text);
 }
 
 /** IPv4 before IPv6, then by address, so the order is stable. */
-function sortFixedIps(ips: readonly FixedIp[]): FixedIp[] {
+export function sortFixedIps(ips: readonly FixedIp[]): FixedIp[] {
   const v6 = (ip: FixedIp) => (ip.ip_address.includes(":") ? 1 : 0);
   return [...ips]
     .map((ip) => ({ subnet_id: ip.subnet_id, ip_address: ip.ip_address }))

@@ -54,11 +54,12 @@ export async function tracePacket(
 ): Promise<TraceResult> {
   const caller = authorize(auth, "create_trace", { project_id: auth?.project_id ?? "" });
   const input = traceBody(body);
+  const protocol = protocolOf(input);
   const request: TraceRequest = {
     source: await source(deps, caller, input),
     destination: await destination(deps, caller, input),
-    protocol: protocolOf(input),
-    ...numbers(input),
+    protocol,
+    ...numbers(input, protocol),
     reply: input.reply === undefined ? true : booleanOf(input.reply, "reply"),
     ...traffic(caller, input),
   };
@@ -159,8 +160,7 @@ function protocolOf(input: Record<string, unknown>): string {
   return text;
 }
 
-function numbers(input: Record<string, unknown>): Partial<TraceRequest> {
-  const protocol = protocolOf(input);
+function numbers(input: Record<string, unknown>, protocol: string): Partial<TraceRequest> {
   const out: Partial<TraceRequest> = {};
   for (const [key, max, allowed] of [
     ["source_port", 65535, L4],

@@ -75,8 +75,8 @@ export class SdnController {
   private readonly consumer: Consumer;
   private readonly serial = new Serial();
   private readonly compile: (state: NetworkState) => Model;
-  /** Resources changed since the last pass ("kind/id"); the pass itself is level-based. */
-  private readonly pending = new Set<string>();
+  /** Something the model depends on changed since the last pass (the pass re-reads it all). */
+  private dirty = false;
   /** What the driver holds as far as this controller knows; undefined until the start-up sync. */
   private applied: Model | undefined;
   private driverStarted = false;
@@ -178,7 +178,7 @@ export class SdnController {
   /** The event handler: runs inside the consumer's batch transaction, so it only takes notes. */
   private async note(event: StoredEvent): Promise<void> {
     const kind = event.type.split(".")[0] ?? "";
-    if (WATCHED.has(kind)) this.pending.add(`${kind}/${event.resource_id ?? ""}`);
+    if (WATCHED.has(kind)) this.dirty = true;
   }
 
   /** Start-up: the driver may hold anything (the virtual one nothing); make it hold the desired. */
@@ -199,13 +199,13 @@ export class SdnController {
   private async converge(report: ReconcileReport): Promise<void> {
     for (let i = 0; i < MAX_PASSES; i++) {
       report.events += await this.consumer.drain();
-      if (this.pending.size === 0) return;
-      this.pending.clear();
+      if (!this.dirty) return;
+      this.dirty = false;
       try {
         await this.pass(report);
       } catch (error) {
         // The cursor has moved past the events: keep a note so the next pass is not skipped.
-        this.pending.add("retry/");
+        this.dirty = true;
         throw error;
       }
     }
@@ -241,7 +241,7 @@ export class SdnController {
     }
     if (!this.running) return;
     this.retry = setTimeout(() => {
-      this.pending.add("retry/");
+      this.dirty = true;
       this.kick();
     }, this.retryMs).unref();
     this.retryMs = Math.min(this.retryMs * 2, this.options.checkIntervalMs ?? 60_000);

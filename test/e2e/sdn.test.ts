@@ -21,6 +21,21 @@ function srv(): Server {
 const { ok, json } = cliFor(srv);
 const admin = (): Env => srv().openrc;
 
+/** `stratus trace` of a TCP packet to `port`, as the admin. */
+const tcpTrace = (from: string, to: string, port: number, extra: string[] = []) =>
+  stratus(admin(), [
+    "trace",
+    "--from",
+    from,
+    "--to",
+    to,
+    "--proto",
+    "tcp",
+    "--dport",
+    String(port),
+    ...extra,
+  ]);
+
 /** Polls `openstack <kind> show` until the status is reached (the controller runs in the background). */
 async function statusBecomes(kind: string, id: string, status: string): Promise<void> {
   let last = "";
@@ -92,44 +107,13 @@ test("bound ports become ACTIVE, an unbound one stays DOWN, a disabled one goes 
 });
 
 test("stratus trace: SSH between the two ports is delivered, HTTP is dropped by the security group", async () => {
-  const ssh = await stratus(admin(), [
-    "trace",
-    "--from",
-    ids.vm1,
-    "--to",
-    ips.vm2,
-    "--proto",
-    "tcp",
-    "--dport",
-    "22",
-  ]);
+  const ssh = await tcpTrace(ids.vm1, ips.vm2, 22);
   assert.equal(ssh.code, 0, ssh.stdout + ssh.stderr);
   assert.match(ssh.stdout, /DELIVERED/);
-  const http = await stratus(admin(), [
-    "trace",
-    "--from",
-    ids.vm1,
-    "--to",
-    ids.vm2,
-    "--proto",
-    "tcp",
-    "--dport",
-    "80",
-  ]);
+  const http = await tcpTrace(ids.vm1, ids.vm2, 80);
   assert.equal(http.code, 1, http.stdout + http.stderr);
   assert.match(http.stdout, /DROPPED/);
-  const asJson = await stratus(admin(), [
-    "trace",
-    "--from",
-    ids.vm1,
-    "--to",
-    ips.vm2,
-    "--proto",
-    "tcp",
-    "--dport",
-    "80",
-    "--json",
-  ]);
+  const asJson = await tcpTrace(ids.vm1, ips.vm2, 80, ["--json"]);
   assert.equal(asJson.code, 1);
   const body = JSON.parse(asJson.stdout) as { trace: { verdict: string; hops: Array<{ decision: string }> } };
   assert.equal(body.trace.verdict, "dropped");
@@ -146,17 +130,7 @@ test("a floating IP becomes ACTIVE and an outside address reaches the port throu
     "public",
   ]);
   await statusBecomes("floating ip", fip.id, "ACTIVE");
-  const fromOutside = await stratus(admin(), [
-    "trace",
-    "--from",
-    "203.0.113.200",
-    "--to",
-    fip.floating_ip_address,
-    "--proto",
-    "tcp",
-    "--dport",
-    "22",
-  ]);
+  const fromOutside = await tcpTrace("203.0.113.200", fip.floating_ip_address, 22);
   assert.equal(fromOutside.code, 0, fromOutside.stdout + fromOutside.stderr);
   assert.match(fromOutside.stdout, /DELIVERED/);
 });
