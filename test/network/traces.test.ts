@@ -370,6 +370,21 @@ test("traffic counters are admin-only: tenants may trace but neither inject nor 
     404,
     "PortNotFound",
   );
+  const missing = "00000000-0000-0000-0000-000000000001";
+  expectNeutronError(
+    await net(t.adminToken, "GET", `/floatingips/${missing}/statistics`),
+    404,
+    "FloatingIPNotFound",
+    `Floating IP ${missing} could not be found`,
+  );
+  const fipId = String(
+    (await net(member, "GET", `/floatingips?floating_ip_address=${fip}`)).json().floatingips[0].id,
+  );
+  expectNeutronError(
+    await net(member, "GET", `/floatingips/${fipId}/statistics`),
+    403,
+    "PolicyNotAuthorized",
+  );
   const bad = await trace(t.adminToken, {
     source_port_id: web.port,
     destination_ip_address: db.ip,
