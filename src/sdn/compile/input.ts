@@ -12,6 +12,10 @@ export interface NetworkState {
   port_forwardings: PortForwardingInput[];
   security_groups: SecurityGroupInput[];
   security_group_rules: SecurityGroupRuleInput[];
+  /** QoS policies with their rules; absent reads as none. */
+  qos_policies?: QosPolicyInput[];
+  /** The physical side; absent: everything runs on the always-up virtual data plane. */
+  topology?: TopologyInput;
 }
 
 interface Standard {
@@ -31,6 +35,7 @@ export interface NetworkInput extends Standard {
   network_type: string;
   physical_network: string | null;
   segmentation_id: number | null;
+  qos_policy_id?: string | null;
 }
 
 export interface SubnetInput extends Standard {
@@ -57,6 +62,7 @@ export interface PortInput extends Standard {
   allowed_address_pairs: Array<{ ip_address: string; mac_address: string }>;
   /** binding:host_id; '' when unbound. */
   binding_host_id: string;
+  qos_policy_id?: string | null;
 }
 
 export interface RouterInput extends Standard {
@@ -67,6 +73,8 @@ export interface RouterInput extends Standard {
   enable_snat: boolean;
   /** extraroute routes, in order. */
   routes: Array<{ destination: string; nexthop: string }>;
+  /** external_gateway_info.qos_policy_id [qos-gateway-ip]. */
+  gw_qos_policy_id?: string | null;
 }
 
 export interface FloatingIpInput extends Standard {
@@ -76,6 +84,7 @@ export interface FloatingIpInput extends Standard {
   port_id: string | null;
   fixed_ip_address: string | null;
   router_id: string | null;
+  qos_policy_id?: string | null;
 }
 
 export interface PortForwardingInput {
@@ -104,4 +113,34 @@ export interface SecurityGroupRuleInput extends Standard {
   port_range_max: number | null;
   remote_ip_prefix: string | null;
   remote_group_id: string | null;
+}
+
+export interface QosPolicyInput extends Standard {
+  /** At most one per direction [qos-bw-limit-direction]. */
+  bandwidth_limits: Array<{
+    id: string;
+    direction: "ingress" | "egress";
+    max_kbps: number;
+    max_burst_kbps: number;
+  }>;
+  dscp_marking: { id: string; dscp_mark: number } | null;
+}
+
+/**
+ * The physical side as the data plane sees it now: hosts (chassis) that ports bind to by name
+ * (binding:host_id) and gateways that carry routers, each with its effective state (down when it
+ * is marked down or every path to it is).
+ */
+export interface TopologyInput {
+  hosts: ChassisInput[];
+  gateways: ChassisInput[];
+}
+
+export interface ChassisInput {
+  /** For a host, the binding:host_id ports name it by. */
+  name: string;
+  zone: string;
+  up: boolean;
+  /** Why it is down, e.g. "device tor-1 is down"; null when up. */
+  reason: string | null;
 }
