@@ -6,7 +6,8 @@ import { KeyRepository } from "./identity/keys.ts";
 import { TokenService } from "./identity/tokens.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import type { Config } from "./config.ts";
-import { loadSdnSnapshot, writeStatuses } from "./network/sdn-state.ts";
+import { loadSdnPorts, loadSdnSnapshot } from "./network/sdn-state.ts";
+import { writeStatuses } from "./network/sdn-status.ts";
 import type { NetworkTables } from "./network/tables.ts";
 import { SdnController } from "./sdn/controller.ts";
 import { drivers, isDriverName } from "./sdn/drivers/index.ts";
@@ -64,6 +65,7 @@ function sdnController(config: Config, db: Database, events: EventLog, clock: Cl
     checkIntervalMs: config.sdnCheckIntervalSeconds * 1000,
     source: {
       load: () => loadSdnSnapshot(db.as<NetworkTables>()),
+      loadPorts: (ids) => loadSdnPorts(db.as<NetworkTables>(), ids),
       writeStatuses: (updates) => writeStatuses({ db, events, clock }, updates),
     },
   });

@@ -88,7 +88,7 @@ export async function ensureDefaultGroup(
   if (existing !== undefined) return existing;
   const id = uuid();
   const now = isoSeconds(deps.clock.now());
-  await sgStore.insertGroup(tx.db, {
+  const row: sgStore.SecurityGroupRow = {
     id,
     project_id: projectId,
     name: "default",
@@ -97,18 +97,22 @@ export async function ensureDefaultGroup(
     revision_number: 1,
     created_at: now,
     updated_at: now,
-  });
-  for (const direction of ["ingress", "egress"]) {
-    for (const ethertype of ["IPv4", "IPv6"]) {
-      await sgStore.insertRule(tx.db, {
-        ...blankRule(id, projectId, now),
-        direction,
-        ethertype,
-        remote_group_id: direction === "ingress" ? id : null,
-      });
-    }
+  };
+  await sgStore.insertGroup(tx.db, row);
+  const rules = ["ingress", "egress"].flatMap((direction) =>
+    ["IPv4", "IPv6"].map((ethertype) => ({
+      ...blankRule(id, projectId, now),
+      direction,
+      ethertype,
+      remote_group_id: direction === "ingress" ? id : null,
+    })),
+  );
+  for (const rule of rules) await sgStore.insertRule(tx.db, rule);
+  if (await sgStore.claimDefaultGroup(tx.db, projectId, id)) {
+    // Announced like any new group (Neutron does too): the SDN controller compiles it.
+    await emit(deps, tx, "security_group", "create", groupView(row, rules, []));
+    return id;
   }
-  if (await sgStore.claimDefaultGroup(tx.db, projectId, id)) return id;
   await sgStore.deleteGroupRow(tx.db, id);
   return (await sgStore.defaultGroupOf(tx.db, projectId)) ?? id;
 }

@@ -1,26 +1,22 @@
 import type { ChangeOutcome } from "./driver.ts";
 import type { Model, TableName } from "./model.ts";
+import { forgetIndex } from "./trace/index.ts";
 
 type AnyRow = Model[TableName][string];
 
-/** The applied model after the outcomes: what succeeded is recorded, what failed is not. */
-export function recordOutcomes(applied: Model, outcomes: readonly ChangeOutcome[]): Model {
-  if (outcomes.length === 0) return applied;
-  const next: Model = { ...applied };
-  const copied = new Set<TableName>();
+/**
+ * Records in `applied` (in place: the controller owns it, and copying a 10,000-row table per
+ * pass would cost more than the pass) what succeeded; what failed is not recorded.
+ */
+export function recordOutcomes(applied: Model, outcomes: readonly ChangeOutcome[]): void {
   for (const { change, ok } of outcomes) {
     if (!ok) continue;
-    if (!copied.has(change.table)) {
-      (next as unknown as Record<TableName, Record<string, AnyRow>>)[change.table] = {
-        ...applied[change.table],
-      };
-      copied.add(change.table);
-    }
-    const rows = next[change.table] as Record<string, AnyRow>;
+    const rows = applied[change.table] as Record<string, AnyRow>;
     if (change.op === "delete") delete rows[change.name];
     else if (change.row !== undefined) rows[change.name] = change.row;
   }
-  return next;
+  // The tracer caches its lookups per model object; the rows just changed under it.
+  if (outcomes.length > 0) forgetIndex(applied);
 }
 
 /** Runs jobs one at a time, in call order: passes, checks and syncs never interleave. */

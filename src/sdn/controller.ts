@@ -1,8 +1,9 @@
 import type { Consumer, EventLog, StoredEvent } from "../events/log.ts";
 import { compile as compileModel } from "./compile/index.ts";
-import type { NetworkState } from "./compile/input.ts";
+import { CompiledNetwork } from "./compile/incremental.ts";
+import type { NetworkState, PortInput } from "./compile/input.ts";
 import { diff } from "./diff.ts";
-import type { ApplyResult, Counters, Driver } from "./driver.ts";
+import type { ApplyResult, Change, Counters, Driver } from "./driver.ts";
 import { emptyModel, type Model } from "./model.ts";
 import { erroredOwners, statusChanges, type StatusIndex, type StatusUpdate } from "./status.ts";
 import { trace } from "./trace/index.ts";
@@ -12,6 +13,8 @@ import { recordOutcomes, Serial } from "./controller-support.ts";
 /** Where desired state comes from and statuses go to (the network service's sdn-state). */
 export interface SdnSource {
   load(): Promise<{ state: NetworkState; statuses: StatusIndex }>;
+  /** Some ports and their statuses (absent ids are deleted ports): what lets a pass be incremental. */
+  loadPorts?(ids: readonly string[]): Promise<{ ports: PortInput[]; statuses: StatusIndex }>;
   writeStatuses(updates: readonly StatusUpdate[]): Promise<number>;
 }
 
@@ -34,6 +37,8 @@ export interface ReconcileReport {
   events: number;
   /** Reconcile passes run (each: load, compile, diff, apply, statuses). */
   passes: number;
+  /** Of those, the passes that re-read and compiled only the changed ports. */
+  incremental: number;
   /** Changes the driver applied / refused. */
   applied: number;
   failed: number;
@@ -54,7 +59,14 @@ const WATCHED = new Set([
   "security_group",
   "security_group_rule",
   "rbac_policy",
+  "qos_policy",
+  "sdn_zone",
+  "sdn_host",
+  "sdn_device",
+  "sdn_link",
 ]);
+/** More changed ports than this in one pass: re-reading everything is cheaper. */
+const MAX_INCREMENTAL_PORTS = 200;
 /** A pass that writes statuses causes one more (to apply the new revisions); more means a loop. */
 const MAX_PASSES = 10;
 const MAX_ERRORS = 20;
@@ -66,17 +78,23 @@ export const CONSUMER_NAME = "sdn-controller";
 
 /**
  * The level-based reconcile loop (controller-runtime style). The event log only says that
- * something changed; each pass re-reads the whole desired state, compiles it, diffs it against
- * what the driver holds, applies the difference and writes statuses back. Events for many keys
- * collapse into one pass. Driver I/O never happens inside a database transaction.
+ * something changed; a pass re-reads the desired state, compiles it, diffs it against what the
+ * driver holds, applies the difference and writes statuses back. Events for many keys collapse
+ * into one pass. When only ordinary ports changed, the pass re-reads and compiles just those
+ * ports against the last full compile (an incremental pass); anything else re-reads it all.
+ * Driver I/O never happens inside a database transaction.
  */
 export class SdnController {
   readonly driver: Driver;
   private readonly consumer: Consumer;
   private readonly serial = new Serial();
   private readonly compile: (state: NetworkState) => Model;
-  /** Something the model depends on changed since the last pass (the pass re-reads it all). */
+  /** Something beyond ordinary ports changed since the last pass: re-read it all. */
   private dirty = false;
+  /** The ports changed since the last pass, when that is all that changed. */
+  private readonly changedPorts = new Set<string>();
+  /** The last full compile, patched by incremental passes; undefined: the next pass is full. */
+  private compiled: CompiledNetwork | undefined;
   /** What the driver holds as far as this controller knows; undefined until the start-up sync. */
   private applied: Model | undefined;
   private driverStarted = false;
@@ -127,6 +145,7 @@ export class SdnController {
     if (this.driverStarted) await this.driver.close();
     this.driverStarted = false;
     this.applied = undefined;
+    this.compiled = undefined;
   }
 
   /** Drains the log and reconciles until converged: what tests await instead of sleeping. */
@@ -178,7 +197,10 @@ export class SdnController {
   /** The event handler: runs inside the consumer's batch transaction, so it only takes notes. */
   private async note(event: StoredEvent): Promise<void> {
     const kind = event.type.split(".")[0] ?? "";
-    if (WATCHED.has(kind)) this.dirty = true;
+    if (!WATCHED.has(kind)) return;
+    if (kind === "port" && event.resource_id !== null && this.changedPorts.size < MAX_INCREMENTAL_PORTS)
+      this.changedPorts.add(event.resource_id);
+    else this.dirty = true;
   }
 
   /** Start-up: the driver may hold anything (the virtual one nothing); make it hold the desired. */
@@ -199,13 +221,17 @@ export class SdnController {
   private async converge(report: ReconcileReport): Promise<void> {
     for (let i = 0; i < MAX_PASSES; i++) {
       report.events += await this.consumer.drain();
-      if (!this.dirty) return;
+      if (!this.dirty && this.changedPorts.size === 0) return;
+      const ports = [...this.changedPorts];
+      const full = this.dirty;
       this.dirty = false;
+      this.changedPorts.clear();
       try {
-        await this.pass(report);
+        if (full || !(await this.portPass(report, ports))) await this.pass(report);
       } catch (error) {
         // The cursor has moved past the events: keep a note so the next pass is not skipped.
         this.dirty = true;
+        this.compiled = undefined;
         throw error;
       }
     }
@@ -213,13 +239,42 @@ export class SdnController {
 
   /** One level-based pass over the whole desired state. */
   private async pass(report: ReconcileReport): Promise<void> {
-    const applied = this.applied ?? emptyModel();
     const { state, statuses } = await this.options.source.load();
     const desired = this.compile(state);
-    const changes = diff(applied, desired);
+    this.compiled = this.options.compile === undefined ? new CompiledNetwork(state, desired) : undefined;
+    await this.realise(report, diff(this.applied ?? emptyModel(), desired), desired, state, statuses);
+  }
+
+  /** Re-reads and compiles only the changed ports; false when they need a full pass instead. */
+  private async portPass(report: ReconcileReport, ids: string[]): Promise<boolean> {
+    const { compiled, applied } = this;
+    const loadPorts = this.options.source.loadPorts;
+    if (compiled === undefined || applied === undefined || loadPorts === undefined) return false;
+    const { ports, statuses } = await loadPorts(ids);
+    const found = new Set(ports.map((port) => port.id));
+    const touched = compiled.patchPorts(
+      ports,
+      ids.filter((id) => !found.has(id)),
+    );
+    if (touched === undefined) return false;
+    const state: NetworkState = { ...NOTHING, ports };
+    await this.realise(report, diff(applied, compiled.model, touched), compiled.model, state, statuses);
+    report.incremental += 1;
+    return true;
+  }
+
+  /** Applies the changes, records what took, writes the statuses of `state`'s resources. */
+  private async realise(
+    report: ReconcileReport,
+    changes: Change[],
+    desired: Model,
+    state: NetworkState,
+    statuses: StatusIndex,
+  ): Promise<void> {
+    const applied = (this.applied ??= emptyModel());
     const result: ApplyResult =
       changes.length > 0 ? await this.driver.apply(changes) : { outcomes: [], applied: 0, failed: 0 };
-    this.applied = recordOutcomes(applied, result.outcomes);
+    recordOutcomes(applied, result.outcomes);
     report.passes += 1;
     report.applied += result.applied;
     report.failed += result.failed;
@@ -275,5 +330,16 @@ export class SdnController {
 }
 
 function emptyReport(): ReconcileReport {
-  return { events: 0, passes: 0, applied: 0, failed: 0, statuses: 0, errors: [] };
+  return { events: 0, passes: 0, incremental: 0, applied: 0, failed: 0, statuses: 0, errors: [] };
 }
+
+const NOTHING: NetworkState = {
+  networks: [],
+  subnets: [],
+  ports: [],
+  routers: [],
+  floating_ips: [],
+  port_forwardings: [],
+  security_groups: [],
+  security_group_rules: [],
+};

@@ -34,7 +34,7 @@ function sortModel(model: Model): Model {
   return sorted;
 }
 
-function compareProblems(a: Problem, b: Problem): number {
+export function compareProblems(a: Problem, b: Problem): number {
   return (
     compareText(a.owner.type, b.owner.type) ||
     compareText(a.owner.id, b.owner.id) ||
