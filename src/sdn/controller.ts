@@ -248,9 +248,9 @@ export class SdnController {
   /** Re-reads and compiles only the changed ports; false when they need a full pass instead. */
   private async portPass(report: ReconcileReport, ids: string[]): Promise<boolean> {
     const { compiled, applied } = this;
-    const loadPorts = this.options.source.loadPorts;
-    if (compiled === undefined || applied === undefined || loadPorts === undefined) return false;
-    const { ports, statuses } = await loadPorts(ids);
+    const { source } = this.options;
+    if (compiled === undefined || applied === undefined || source.loadPorts === undefined) return false;
+    const { ports, statuses } = await source.loadPorts(ids);
     const found = new Set(ports.map((port) => port.id));
     const touched = compiled.patchPorts(
       ports,
