@@ -223,11 +223,16 @@ async function redact(deps: NetworkDeps, caller: AuthContext, result: TraceResul
     hops.push(
       hop.object === null || (await visible(hop.object.owner))
         ? hop
-        : { ...hop, object: null, rule_id: null, detail: `${hop.decision}: another project's resource` },
+        : { ...hop, object: null, rule_id: null, detail: redacted(hop) },
     );
   }
   const reply = result.reply === undefined ? undefined : await redact(deps, caller, result.reply);
   return { ...result, hops, ...(reply === undefined ? {} : { reply }) };
+}
+
+function redacted(hop: TraceResult["hops"][number]): string {
+  const physical = hop.object?.owner.type === "sdn_host" || hop.object?.owner.type === "sdn_device";
+  return `${hop.decision}: ${physical ? "a fault in the cloud's physical infrastructure" : "another project's resource"}`;
 }
 
 async function canSee(deps: NetworkDeps, caller: AuthContext, owner: Owner): Promise<boolean> {
@@ -240,6 +245,9 @@ async function canSee(deps: NetworkDeps, caller: AuthContext, owner: Owner): Pro
     security_group: (id) => getSecurityGroup(deps, caller, id),
     security_group_rule: (id) => getRule(deps, caller, id),
     port_forwarding: (id) => portForwardingOf(deps, caller, id),
+    // The physical topology is the operator's: tenants learn of a fault, not of the device.
+    sdn_host: () => (isAdmin(caller) ? Promise.resolve() : Promise.reject(new Error("admin only"))),
+    sdn_device: () => (isAdmin(caller) ? Promise.resolve() : Promise.reject(new Error("admin only"))),
   };
   try {
     await lookups[owner.type](owner.id);

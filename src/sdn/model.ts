@@ -19,6 +19,9 @@
  *   address_sets          as-<security_group_id>-ip4, as-<security_group_id>-ip6
  *   acls                  acl-<security_group_rule_id>
  *   dhcp_options          dhcp-<subnet_id>
+ *   qos                   qos-<port_id>-<direction> (a VM port's policy, or its network's),
+ *                         qos-fip-<floatingip_id>-<direction>, qos-gw-<router_id>-<direction>
+ *   chassis               chassis-<name>: the topology's hosts and gateways with their state
  *
  * Semantics the tracer relies on:
  * - A switch port with non-empty port_security may only send from those MACs/IPs (IPs may be
@@ -32,6 +35,10 @@
  *   dnat_and_snat (floating IPs) translate both ways; dnat (port forwarding) only inbound to
  *   (protocol, external_port) and back.
  * - L2 never leaves a switch: two switch ports talk directly only on the same logical switch.
+ * - QoS directions are the VM's: egress leaves the VM (or the cloud, at a router gateway),
+ *   ingress comes in. A qos row with `nats` limits only traffic those NAT rows translate.
+ * - A switch port bound (host) to a chassis that is down passes nothing; a gateway router port
+ *   with gateway_chassis [] (physical gateways exist, none is up) passes nothing either.
  */
 
 /** The Neutron resource a row was compiled from; `revision` drives drift detection. */
@@ -44,7 +51,9 @@ export interface Owner {
     | "floatingip"
     | "port_forwarding"
     | "security_group"
-    | "security_group_rule";
+    | "security_group_rule"
+    | "sdn_host"
+    | "sdn_device";
   id: string;
   revision: number;
 }
@@ -119,6 +128,11 @@ export interface LogicalRouterPort extends Row {
   /** Addresses with prefix length, as OVN writes them: "10.0.0.1/24". */
   networks: string[];
   gateway: boolean;
+  /**
+   * Gateway ports only: the gateway chassis (up) that can carry it, by name. null when there is
+   * no physical gateway to depend on (the always-up virtual data plane).
+   */
+  gateway_chassis: string[] | null;
 }
 
 export interface StaticRoute extends Row {
@@ -196,14 +210,30 @@ export interface DhcpOptions extends Row {
   };
 }
 
-/** QoS limits (filled by the QoS work; empty until then). */
+/** A QoS policy's limits where they are enforced. */
 export interface Qos extends Row {
-  /** The switch port or router port it limits. */
+  /** The switch port (a VM's) or gateway router port (lrp-...) it is enforced on. */
   port: string;
+  /** The VM's direction: egress leaves it (or the cloud, at a gateway), ingress comes in. */
   direction: "ingress" | "egress";
+  /** Only traffic these NAT rows translate (a floating IP, a gateway's SNAT); empty: all traffic. */
+  nats: string[];
+  qos_policy_id: string;
   max_kbps: number | null;
   max_burst_kbps: number | null;
+  /** DSCP marking (egress only). */
   dscp_mark: number | null;
+}
+
+/** A host or gateway of the physical topology, as it is now. */
+export interface Chassis extends Row {
+  /** The name ports carry in binding:host_id (hosts), or the device's (gateways). */
+  hostname: string;
+  kind: "host" | "gateway";
+  zone: string;
+  up: boolean;
+  /** Why it is down; null when up. */
+  reason: string | null;
 }
 
 /** Resources whose combination cannot be realised: surfaced as status ERROR, never thrown. */
@@ -224,6 +254,7 @@ export interface Model {
   address_sets: Record<string, AddressSet>;
   dhcp_options: Record<string, DhcpOptions>;
   qos: Record<string, Qos>;
+  chassis: Record<string, Chassis>;
   problems: Problem[];
 }
 
@@ -241,6 +272,7 @@ export const TABLES: readonly TableName[] = [
   "acls",
   "dhcp_options",
   "qos",
+  "chassis",
 ];
 
 export function emptyModel(): Model {
@@ -256,6 +288,7 @@ export function emptyModel(): Model {
     address_sets: {},
     dhcp_options: {},
     qos: {},
+    chassis: {},
     problems: [],
   };
 }

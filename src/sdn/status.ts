@@ -1,3 +1,4 @@
+import { hostChassis } from "./compile/chassis.ts";
 import type { NetworkState } from "./compile/input.ts";
 import type { ChangeOutcome } from "./driver.ts";
 import type { Model, Owner } from "./model.ts";
@@ -55,7 +56,9 @@ export function statusChanges(
   for (const port of state.ports) {
     const realised = applied.logical_switch_ports[port.id] !== undefined;
     const bound = port.binding_host_id !== "" || port.device_owner.startsWith("network:");
-    judge("port", port.id, port.admin_state_up && realised && bound);
+    // A port on a host the topology knows to be down is down with it.
+    const hostUp = applied.chassis[hostChassis(port.binding_host_id)]?.up !== false;
+    judge("port", port.id, port.admin_state_up && realised && bound && hostUp);
   }
   for (const router of state.routers) {
     const realised = applied.logical_routers[`lr-${router.id}`] !== undefined;

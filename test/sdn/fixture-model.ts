@@ -48,6 +48,7 @@ export function fixtureModel(): Model {
     mac: "fa:16:3e:00:00:02",
     networks: ["10.0.0.1/24"],
     gateway: false,
+    gateway_chassis: null,
   };
   model.static_routes["sr-r1-10.1.0.0/16-10.0.0.9"] = {
     name: "sr-r1-10.1.0.0/16-10.0.0.9",

@@ -96,11 +96,16 @@ export function render(result: TraceResult): string {
   const lines = [`Trace ${src_ip} -> ${dst_ip}: ${result.verdict.toUpperCase()}`, table(result.hops)];
   if (result.reply !== undefined)
     lines.push(`Reply: ${result.reply.verdict.toUpperCase()}`, table(result.reply.hops));
-  for (const limit of result.qos)
-    lines.push(
-      `QoS ${limit.object} ${limit.direction}: ${limit.max_kbps ?? "-"} kbps, burst ${limit.max_burst_kbps ?? "-"}`,
-    );
+  const limits = [...result.qos, ...(result.reply?.qos ?? [])];
+  for (const limit of limits) lines.push(describeLimit(limit));
   return `${lines.join("\n")}\n`;
+}
+
+function describeLimit(limit: TraceResult["qos"][number]): string {
+  const rate =
+    limit.max_kbps === null ? "" : ` ${limit.max_kbps} kbps (burst ${limit.max_burst_kbps ?? 0} kbit)`;
+  const dscp = limit.dscp_mark === null ? "" : ` DSCP ${limit.dscp_mark}`;
+  return `QoS policy ${limit.qos_policy_id} on ${limit.port}, ${limit.direction}:${rate}${dscp}`;
 }
 
 function table(hops: Hop[]): string {

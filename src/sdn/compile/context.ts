@@ -8,6 +8,7 @@ import type {
   RouterInput,
   SecurityGroupInput,
   SubnetInput,
+  TopologyInput,
 } from "./input.ts";
 
 /** A subnet whose CIDR parsed, on a known network. */
@@ -57,6 +58,7 @@ export interface Context {
   /** router id -> its interface ports, sorted by id. */
   interfaces: Map<string, PortInput[]>;
   securityGroups: Map<string, SecurityGroupInput>;
+  topology: TopologyInput | undefined;
 }
 
 type Revisioned = { id: string; revision_number: number };
@@ -107,6 +109,7 @@ export function buildContext(state: NetworkState, model: Model): Context {
     gateways: new Map(),
     interfaces: new Map(),
     securityGroups: byId(state.security_groups),
+    topology: state.topology,
   };
   indexSubnets(ctx, state.subnets);
   indexPorts(ctx, state.ports);

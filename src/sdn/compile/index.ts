@@ -1,6 +1,8 @@
 import { emptyModel, TABLES, type Model, type Problem } from "../model.ts";
 import { buildContext, compareText } from "./context.ts";
+import { compileChassis } from "./chassis.ts";
 import { compileDhcp } from "./dhcp.ts";
+import { compileQos } from "./qos.ts";
 import type { NetworkState } from "./input.ts";
 import { compileNats } from "./nat.ts";
 import { compileRouters } from "./routers.ts";
@@ -20,6 +22,8 @@ export function compile(state: NetworkState): Model {
   compileNats(ctx, state);
   compileSecurity(ctx, state.security_group_rules);
   compileDhcp(ctx);
+  compileQos(ctx, state);
+  compileChassis(ctx);
   return sortModel(model);
 }
 

@@ -1,6 +1,7 @@
 import { cidrContains, formatCidr, formatIp, parseCidrLoose, parseIp } from "../../lib/ip.ts";
 import type { LogicalRouterPort, StaticRoute } from "../model.ts";
 import type { PortInput, RouterInput } from "./input.ts";
+import { gatewayChassis, gatewaysDown } from "./chassis.ts";
 import { ownerOf, problem, type Context } from "./context.ts";
 
 export function compileRouters(ctx: Context): void {
@@ -44,7 +45,9 @@ function addRouterPort(
     mac: port.mac_address,
     networks,
     gateway,
+    gateway_chassis: gateway ? gatewayChassis(ctx) : null,
   };
+  if (row.gateway_chassis?.length === 0) problem(ctx, ownerOf("router", router), gatewaysDown(ctx));
   ctx.model.logical_router_ports[row.name] = row;
   return row;
 }

@@ -1,6 +1,7 @@
 import { cidrContains, parseCidrLoose, parseIp, type Address, type Cidr } from "../../lib/ip.ts";
 import type {
   Acl,
+  Chassis,
   LogicalRouter,
   LogicalRouterPort,
   LogicalSwitch,
@@ -23,6 +24,8 @@ export interface Index {
   acls: Map<string, { "from-lport": Acl[]; "to-lport": Acl[] }>;
   addressSets: Map<string, AddressMatcher>;
   qos: Map<string, Qos[]>;
+  /** Chassis rows by name (host-<hostname>, gateway-<name>). */
+  chassis: Map<string, Chassis>;
   /** Switches by subnet: "<version>/<prefix>" -> network bits -> switches. */
   subnets: Map<string, { cidr: Cidr; byNetwork: Map<bigint, SwitchIndex[]> }>;
 }
@@ -109,6 +112,7 @@ function buildIndex(model: Model): Index {
     acls: new Map(),
     addressSets: new Map(),
     qos: new Map(),
+    chassis: new Map(Object.entries(model.chassis)),
     subnets: new Map(),
   };
   for (const row of Object.values(model.logical_switches)) addSwitch(index, row);

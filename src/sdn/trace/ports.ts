@@ -2,16 +2,18 @@ import { cidrContains, formatIp, parseCidrLoose, type Address } from "../../lib/
 import type { Acl, LogicalSwitchPort } from "../model.ts";
 import { allows, decidingAcl, describeAcl, type AclDirection } from "./acl.ts";
 import { describe } from "./packet.ts";
+import { hostChassis } from "../compile/chassis.ts";
 import { ref, type Next, type Trail } from "./trail.ts";
 
 // Step 2-3: the sending port's state, anti-spoofing and egress security groups.
 export function fromPort(t: Trail, port: LogicalSwitchPort): Next {
   const object = ref("logical_switch_ports", port);
   const src = formatIp(t.packet.src);
-  t.crossed.add(port.name);
+  t.meter(port.name, "egress");
   t.add("source", "pass", `${t.reply}from port ${port.name} (${src}) on ${port.switch}`, object);
   if (!port.enabled)
     return t.drop("admin_state", `port ${port.name} is administratively down (admin_state_up false)`, object);
+  if (!onLiveHost(t, port)) return null;
   if (port.port_security.length === 0) {
     t.add(
       "port_security",
@@ -102,9 +104,10 @@ function noRule(t: Trail, port: LogicalSwitchPort, direction: AclDirection, prio
 export function atPort(t: Trail, port: LogicalSwitchPort, note: string): Next {
   const object = ref("logical_switch_ports", port);
   if (t.target !== undefined && port.name !== t.target.name) return elsewhere(t, port, t.target);
-  t.crossed.add(port.name);
+  t.meter(port.name, "ingress");
   if (!port.enabled)
     return t.drop("admin_state", `port ${port.name} is administratively down (admin_state_up false)`, object);
+  if (!onLiveHost(t, port)) return null;
   if (port.port_security.length === 0)
     t.add(
       "ingress_acl",
@@ -134,4 +137,16 @@ function elsewhere(t: Trail, port: LogicalSwitchPort, target: LogicalSwitchPort)
 function containsAddress(text: string, address: Address): boolean {
   const cidr = parseCidrLoose(text);
   return cidr !== undefined && cidrContains(cidr, address);
+}
+
+/** A port bound to a host the topology has down: the fault is the hop that drops. */
+function onLiveHost(t: Trail, port: LogicalSwitchPort): boolean {
+  const chassis = port.host === "" ? undefined : t.index.chassis.get(hostChassis(port.host));
+  if (chassis === undefined || chassis.up) return true;
+  t.drop(
+    "chassis",
+    `port ${port.name} is on host ${chassis.hostname}, which is down${chassis.reason === null ? "" : ` (${chassis.reason})`}`,
+    ref("chassis", chassis),
+  );
+  return false;
 }

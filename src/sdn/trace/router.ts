@@ -14,7 +14,10 @@ export function atRouter(t: Trail, router: RouterIndex, via: RouterPortIndex | n
       `routing loop: more than ${MAX_ROUTERS} routers crossed (TTL expired at ${router.row.name})`,
       object,
     );
-  if (via !== null) t.crossed.add(via.row.name);
+  if (via?.row.gateway === true) {
+    if (!gatewayUp(t, via)) return null;
+    t.meter(via.row.name, "ingress");
+  }
   if (!router.row.enabled)
     return t.drop(
       "admin_state",
@@ -58,8 +61,10 @@ function forward(t: Trail, router: RouterIndex): Next {
   t.add("route", "pass", describeRoute(route, out, t.packet.dst), routeObject, ruleId);
   if (t.request !== undefined) undo(t, "dnat", router, out);
   else if (out.row.gateway && !nat(t, outboundNat(router, t.packet), router, out)) return null;
-  t.crossed.add(out.row.name);
-  t.crossed.add(out.row.peer);
+  if (out.row.gateway) {
+    if (!gatewayUp(t, out)) return null;
+    t.meter(out.row.name, "egress");
+  }
   const sw = t.index.switches.get(out.row.switch);
   if (sw === undefined)
     return t.drop(
@@ -128,4 +133,17 @@ function undo(t: Trail, kind: "snat" | "dnat", router: RouterIndex, lrp: RouterP
       );
     }
   }
+}
+
+/** A gateway port needs a gateway chassis up to carry it (none listed: the virtual data plane). */
+function gatewayUp(t: Trail, lrp: RouterPortIndex): boolean {
+  if (lrp.row.gateway_chassis === null || lrp.row.gateway_chassis.length > 0) return true;
+  const down = [...t.index.chassis.values()].filter((c) => c.kind === "gateway");
+  const why = down.map((c) => `${c.hostname}${c.reason === null ? "" : ` (${c.reason})`}`).join(", ");
+  t.drop(
+    "chassis",
+    `gateway port ${lrp.row.name} has no gateway chassis up to carry it: ${why} down`,
+    ref("logical_router_ports", lrp.row),
+  );
+  return false;
 }

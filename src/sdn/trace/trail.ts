@@ -25,12 +25,18 @@ export interface Conntrack {
   ingress: Map<string, Acl>;
 }
 
+/** Where a QoS limit could apply: a port crossed, in the VM's direction. */
+export interface Meter {
+  port: string;
+  direction: "ingress" | "egress";
+}
+
 export interface Walk {
   verdict: Verdict;
   hops: Hop[];
   packet: Packet;
-  /** Switch and router ports crossed, in order (for QoS). */
-  crossed: Set<string>;
+  /** VM ports left and entered, gateway ports crossed, in order (for QoS). */
+  meters: Meter[];
   end: Endpoint | undefined;
   conntrack: Conntrack;
 }
@@ -63,8 +69,8 @@ export const ref = (table: TableName, row: Row): Hop["object"] => ({
 /** The state of one walk: the packet, the hops so far, what the request left in conntrack. */
 export class Trail {
   readonly hops: Hop[] = [];
-  /** Switch and router ports crossed, in order (for QoS). */
-  readonly crossed = new Set<string>();
+  /** VM ports left and entered, gateway ports crossed, in order (for QoS). */
+  readonly meters: Meter[] = [];
   readonly conntrack: Conntrack = { nats: [], egress: new Map(), ingress: new Map() };
   verdict: Verdict = "dropped";
   end: Endpoint | undefined;
@@ -97,6 +103,10 @@ export class Trail {
     this.hops.push(hop);
   }
 
+  meter(port: string, direction: Meter["direction"]): void {
+    this.meters.push({ port, direction });
+  }
+
   drop(step: string, detail: string, object: Hop["object"], ruleId: string | null = null): Next {
     this.add(step, "drop", detail, object, ruleId);
     return null;
@@ -110,8 +120,8 @@ export class Trail {
   }
 
   result(): Walk {
-    const { verdict, hops, packet, crossed, end, conntrack } = this;
-    return { verdict, hops, packet, crossed, end, conntrack };
+    const { verdict, hops, packet, meters, end, conntrack } = this;
+    return { verdict, hops, packet, meters, end, conntrack };
   }
 }
 

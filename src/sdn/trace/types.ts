@@ -53,8 +53,16 @@ export interface TraceResult {
   hops: Hop[];
   /** The packet as it arrived (or was last seen). */
   final_packet: PacketHeader;
-  /** QoS limits met on the way (empty until QoS is compiled). */
-  qos: Array<{ object: string; direction: string; max_kbps: number | null; max_burst_kbps: number | null }>;
+  /** QoS limits met on the way, in order (directions are the VM's; see model.ts). */
+  qos: Array<{
+    object: string;
+    port: string;
+    qos_policy_id: string;
+    direction: "ingress" | "egress";
+    max_kbps: number | null;
+    max_burst_kbps: number | null;
+    dscp_mark: number | null;
+  }>;
   /** The reply path, when asked and the request was delivered. */
   reply?: Omit<TraceResult, "reply">;
 }

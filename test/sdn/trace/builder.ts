@@ -254,16 +254,38 @@ export class ModelBuilder {
     return id;
   }
 
-  qos(id: string, port: string, direction: "ingress" | "egress", maxKbps: number) {
+  /** A limit on a port (a VM's, or a gateway's lrp-...), optionally only for what `nats` translate. */
+  qos(id: string, port: string, direction: "ingress" | "egress", maxKbps: number, nats: string[] = []) {
     this.model.qos[`qos-${id}`] = {
       name: `qos-${id}`,
       owner: owner("port", port),
       port,
       direction,
+      nats,
+      qos_policy_id: `policy-${id}`,
       max_kbps: maxKbps,
       max_burst_kbps: maxKbps / 10,
       dscp_mark: null,
     };
+  }
+
+  /** A host (ports name it in `host`) or a gateway chassis, up or down. */
+  chassis(kind: "host" | "gateway", hostname: string, up: boolean, reason: string | null = null) {
+    const name = `${kind}-${hostname}`;
+    this.model.chassis[name] = {
+      name,
+      owner: owner(kind === "host" ? "sdn_host" : "sdn_device", hostname),
+      hostname,
+      kind,
+      zone: "az1",
+      up,
+      reason,
+    };
+  }
+
+  /** Which gateway chassis (up) carry a router's gateway port; [] = none can. */
+  gatewayChassis(router: string, chassis: string[]) {
+    this.model.logical_router_ports[`lrp-gw-${router}`]!.gateway_chassis = chassis;
   }
 
   private routerPort(router: string, portId: string, network: string, ip: string, gateway: boolean) {
@@ -285,6 +307,7 @@ export class ModelBuilder {
       mac,
       networks: [`${ip}/${prefix}`],
       gateway,
+      gateway_chassis: null,
     };
     return lrp;
   }

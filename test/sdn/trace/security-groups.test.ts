@@ -182,19 +182,30 @@ test("admin_state_up false: the source port and the destination port drop", () =
   decided(to, "dropped", "admin_state", { object: "down" });
 });
 
-test("QoS rows of the ports crossed are reported, others not", () => {
+test("QoS rows of the ports crossed are reported in the packet's direction, others not", () => {
   const { b, model } = cloud();
   b.qos("vm1-out", "vm1", "egress", 10_000);
+  b.qos("vm1-in", "vm1", "ingress", 3_000);
   b.qos("vm2-in", "vm2", "ingress", 5_000);
+  b.qos("vm2-out", "vm2", "egress", 2_000);
   b.qos("vm3-in", "vm3", "ingress", 1_000);
   const result = trace(model, { source: { port_id: "vm1" }, destination: { port_id: "vm2" }, ...ssh });
+  const limit = (object: string, port: string, direction: string, kbps: number) => ({
+    object,
+    port,
+    qos_policy_id: `policy-${object.slice(4)}`,
+    direction,
+    max_kbps: kbps,
+    max_burst_kbps: kbps / 10,
+    dscp_mark: null,
+  });
   assert.deepEqual(result.qos, [
-    { object: "qos-vm1-out", direction: "egress", max_kbps: 10_000, max_burst_kbps: 1_000 },
-    { object: "qos-vm2-in", direction: "ingress", max_kbps: 5_000, max_burst_kbps: 500 },
+    limit("qos-vm1-out", "vm1", "egress", 10_000),
+    limit("qos-vm2-in", "vm2", "ingress", 5_000),
   ]);
   assert.deepEqual(
     result.reply!.qos.map((q) => q.object),
-    ["qos-vm2-in", "qos-vm1-out"],
+    ["qos-vm2-out", "qos-vm1-in"],
   );
 });
 
