@@ -36,6 +36,7 @@ export async function loadIntoDb(database: Database, state: NetworkState): Promi
       network_type: n.network_type,
       physical_network: n.physical_network,
       segmentation_id: n.segmentation_id,
+      qos_policy_id: n.qos_policy_id ?? null,
       availability_zone_hints: "[]",
       revision_number: n.revision_number,
       ...stamps,
@@ -100,6 +101,7 @@ export async function loadIntoDb(database: Database, state: NetworkState): Promi
       binding_host_id: p.binding_host_id,
       binding_vnic_type: "normal",
       binding_profile: "{}",
+      qos_policy_id: p.qos_policy_id ?? null,
       revision_number: p.revision_number,
       ...stamps,
     })),
@@ -119,6 +121,7 @@ export async function loadIntoDb(database: Database, state: NetworkState): Promi
       status: "ACTIVE",
       gw_port_id: r.gw_port_id,
       enable_snat: flag(r.enable_snat),
+      gw_qos_policy_id: r.gw_qos_policy_id ?? null,
       availability_zone_hints: "[]",
       revision_number: r.revision_number,
       ...stamps,
@@ -132,6 +135,12 @@ export async function loadIntoDb(database: Database, state: NetworkState): Promi
   );
   await insert(
     "floating_ips",
-    state.floating_ips.map((f) => ({ ...f, description: "", status: "DOWN", ...stamps })),
+    state.floating_ips.map((f) => ({
+      ...f,
+      qos_policy_id: f.qos_policy_id ?? null,
+      description: "",
+      status: "DOWN",
+      ...stamps,
+    })),
   );
 }

@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { serve } from "./cli/commands/serve.ts";
+import { topology, TOPOLOGY_USAGE } from "./cli/commands/topology.ts";
 import { trace, TRACE_USAGE } from "./cli/commands/trace.ts";
 import { KeyRepository } from "./identity/keys.ts";
 
@@ -7,6 +8,7 @@ const USAGE = `Usage:
   stratus serve [--host 127.0.0.1] [--port 8080] [--data-dir ./data] [--db URL] [--public-url URL]
   stratus token-keys rotate [--data-dir ./data]   rotate the token encryption keys (restart to apply)
   stratus trace --from <port|ip> --to <ip|port> [--proto tcp --dport 22] [--json]
+  stratus topology [--json] | topology host|device down|up <name>   the physical SDN topology (admin)
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -15,6 +17,11 @@ async function main(argv: string[]): Promise<void> {
   if (command === "trace") {
     if (rest.includes("--help")) return void process.stdout.write(TRACE_USAGE);
     process.exitCode = await trace(rest);
+    return;
+  }
+  if (command === "topology") {
+    if (rest.includes("--help")) return void process.stdout.write(TOPOLOGY_USAGE);
+    process.exitCode = await topology(rest);
     return;
   }
   if (command === "token-keys" && rest[0] === "rotate") {

@@ -2,11 +2,13 @@ import type { AuthContext } from "../http/auth.ts";
 import { HTTPBadRequest } from "../lib/attributes.ts";
 import { NotFound } from "../lib/errors.ts";
 import type { QueryParams } from "../lib/list-query.ts";
-import { requireAuth } from "./deps.ts";
+import { reader, requireAuth, type NetworkDeps } from "./deps.ts";
+import { effectiveStatuses } from "./topology/effective.ts";
+import { selectTopology } from "./topology/store.ts";
 
 /**
- * Availability zones [availability_zone, network_availability_zone]. One machine is one zone
- * today, "nova" as in a default OpenStack, for networks and routers alike.
+ * Availability zones [availability_zone, network_availability_zone]: "nova" as in a default
+ * OpenStack, plus the zones of the SDN topology (topology/zones.ts), for networks and routers alike.
  */
 export const AVAILABILITY_ZONES = ["nova"] as const;
 const ZONED_RESOURCES = ["network", "router"] as const;
@@ -25,7 +27,15 @@ export class AvailabilityZoneNotFound extends NotFound {
 
 const FILTERS = ["name", "resource", "state"] as const;
 
-export function listAvailabilityZones(auth: AuthContext | null, params: QueryParams): AvailabilityZone[] {
+/**
+ * "nova" plus the SDN topology's zones. A zone is available while any of its hosts is up (by
+ * effective status), or while it has none yet: nothing has failed in it.
+ */
+export async function listAvailabilityZones(
+  deps: NetworkDeps,
+  auth: AuthContext | null,
+  params: QueryParams,
+): Promise<AvailabilityZone[]> {
   requireAuth(auth);
   const invalid = Object.keys(params).filter(
     (key) => !(FILTERS as readonly string[]).includes(key) && key !== "fields",
@@ -38,11 +48,30 @@ export function listAvailabilityZones(auth: AuthContext | null, params: QueryPar
     const given = params[name];
     return given === undefined || (Array.isArray(given) ? given.includes(value) : given === value);
   };
-  return AVAILABILITY_ZONES.flatMap((name) =>
-    ZONED_RESOURCES.map((resource) => ({ name, resource, state: "available" as const })),
-  ).filter(
-    (zone) => wanted("name", zone.name) && wanted("resource", zone.resource) && wanted("state", zone.state),
-  );
+  const zones = [...AVAILABILITY_ZONES.map((name) => ({ name, up: true })), ...(await topologyZones(deps))];
+  return zones
+    .flatMap(({ name, up }) =>
+      ZONED_RESOURCES.map((resource) => ({
+        name,
+        resource,
+        state: up ? ("available" as const) : ("unavailable" as const),
+      })),
+    )
+    .filter(
+      (zone) => wanted("name", zone.name) && wanted("resource", zone.resource) && wanted("state", zone.state),
+    );
+}
+
+async function topologyZones(deps: NetworkDeps): Promise<Array<{ name: string; up: boolean }>> {
+  const { zones, hosts, devices, links } = await selectTopology(reader(deps));
+  const statuses = effectiveStatuses(hosts, devices, links);
+  return zones.map((zone) => {
+    const mine = hosts.filter((host) => host.zone_id === zone.id);
+    return {
+      name: zone.name,
+      up: mine.length === 0 || mine.some((host) => statuses.get(host.id)?.status !== "down"),
+    };
+  });
 }
 
 /** availability_zone_hints must name zones that exist. */

@@ -185,6 +185,31 @@ export const extensions: readonly Extension[] = [
     description: "Provides ability to mark and use a subnetpool as the default.",
   },
   {
+    alias: "qos",
+    name: "Quality of Service",
+    description: "The Quality of Service extension.",
+  },
+  {
+    alias: "qos-bw-limit-direction",
+    name: "Direction for QoS bandwidth limit rule",
+    description: "Allow to configure QoS bandwidth limit rule with specific direction: ingress or egress",
+  },
+  {
+    alias: "qos-fip",
+    name: "Floating IP QoS",
+    description: "The floating IP Quality of Service extension",
+  },
+  {
+    alias: "qos-gateway-ip",
+    name: "Router gateway IP QoS",
+    description: "The Router gateway IP Quality of Service extension",
+  },
+  {
+    alias: "qos-rule-type-details",
+    name: "Details of QoS rule types",
+    description: "Expose details about QoS rule types supported by loaded backend drivers",
+  },
+  {
     alias: "packet-trace",
     name: "Packet trace",
     description:
@@ -197,6 +222,14 @@ export const extensions: readonly Extension[] = [
     description:
       "Admin-only packet and byte counters of ports and floating IPs from the data plane " +
       "(GET /v2.0/ports/{id}/statistics, /v2.0/floatingips/{id}/statistics); traces with count and bytes add traffic.",
+  },
+  {
+    alias: "sdn-topology",
+    name: "SDN physical topology",
+    description:
+      "Admin-only physical side of the SDN: availability zones with their VLAN/VNI ranges and public IP " +
+      "pools, hosts (chassis), devices (spines, TORs, gateways, L4-L7 appliances) and the links between " +
+      "them under /v2.0/sdn/, with each node's effective status and fault injection (state up|down).",
   },
 ];
 

@@ -34,6 +34,7 @@ import * as store from "./store.ts";
 import * as fipStore from "./store-floating-ips.ts";
 import * as portStore from "./store-ports.ts";
 import { visiblePort } from "./ports.ts";
+import { attachablePolicy, nextPolicy } from "./qos-attach.ts";
 import { routersBetween } from "./store-routers.ts";
 import { selectSubnetsOfNetwork } from "./store-subnets.ts";
 
@@ -52,6 +53,7 @@ export function floatingIpView(row: fipStore.FloatingIpRow, tags: readonly strin
     port_id: row.port_id,
     fixed_ip_address: row.fixed_ip_address,
     status: row.status,
+    qos_policy_id: row.qos_policy_id,
     description: row.description,
     tags: [...tags],
     created_at: row.created_at,
@@ -108,6 +110,7 @@ async function insertFloatingIp(
     floating_port_id: port.row.id,
     ...NO_ASSOCIATION,
     status: "DOWN",
+    qos_policy_id: await attachablePolicy(tx.db, caller, body.qos_policy_id),
     revision_number: 0, // Neutron counts a floating IP's revisions from 0
     created_at: now,
     updated_at: now,
@@ -176,8 +179,10 @@ export async function updateFloatingIp(
     checkRevision(row.revision_number, ifMatch);
     const portId = body.port_id !== undefined ? (body.port_id as string | null) : row.port_id;
     const rebind = body.port_id !== undefined || body.fixed_ip_address !== undefined;
+    const qosPolicyId = await nextPolicy(tx.db, caller, row.qos_policy_id, body.qos_policy_id);
     const changes: Partial<fipStore.FloatingIpRow> = {
       ...(body.description !== undefined ? { description: body.description as string } : {}),
+      ...(qosPolicyId !== undefined ? { qos_policy_id: qosPolicyId } : {}),
       ...(!rebind
         ? {}
         : portId === null

@@ -18,6 +18,8 @@ import * as securityGroups from "./security-groups.ts";
 import * as subnets from "./subnets.ts";
 import { baseUrl, registerCollection, setPaginationMaxLimit } from "./routes/wire.ts";
 import { registerL3Routes } from "./routes/l3.ts";
+import { registerQosRoutes } from "./routes/qos.ts";
+import { registerTopologyRoutes } from "./topology/routes.ts";
 import { tracePacket, type Tracer } from "./traces.ts";
 import { floatingIpStatistics, portStatistics } from "./traffic-counters.ts";
 import { networkAttributes } from "./schemas/network.ts";
@@ -60,8 +62,13 @@ export function networkService(deps: NetworkDeps) {
     const { tracer } = deps;
     if (tracer !== undefined) registerTraceRoutes(app, deps, tracer);
     app.get("/v2.0/availability_zones", async (req) => ({
-      availability_zones: listAvailabilityZones(req.auth, req.query as Record<string, string | string[]>),
+      availability_zones: await listAvailabilityZones(
+        deps,
+        req.auth,
+        req.query as Record<string, string | string[]>,
+      ),
     }));
+    registerTopologyRoutes(app, deps);
     registerCollection(app, {
       member: "network",
       collection: "networks",
@@ -132,6 +139,7 @@ export function networkService(deps: NetworkDeps) {
       changeTags: (auth, id, change) => routers.changeRouterTags(deps, auth, id, change),
     });
     registerL3Routes(app, deps);
+    registerQosRoutes(app, deps);
     registerCollection(app, {
       member: "floatingip",
       collection: "floatingips",

@@ -23,6 +23,7 @@ import * as store from "./store.ts";
 import { changeTagsOf, checkRevision, createInBulk } from "./resource.ts";
 import { networkTarget, visibleNetworkFor } from "./network-access.ts";
 import * as rbac from "./store-rbac.ts";
+import { attachablePolicy, nextPolicy } from "./qos-attach.ts";
 import { portIdsOfNetwork } from "./store-ports.ts";
 import { deleteSubnetRow, selectSubnetsOfNetwork, subnetIdsByNetwork } from "./store-subnets.ts";
 
@@ -61,6 +62,7 @@ export function networkView(
       : {}),
     availability_zone_hints: JSON.parse(row.availability_zone_hints) as string[],
     availability_zones: ["nova"],
+    qos_policy_id: row.qos_policy_id,
     description: row.description,
     tags: [...tags],
     created_at: row.created_at,
@@ -131,6 +133,7 @@ async function insertNetwork(
     network_type: segment.network_type,
     physical_network: segment.physical_network,
     segmentation_id: segment.segmentation_id,
+    qos_policy_id: await attachablePolicy(tx.db, caller, body.qos_policy_id),
     availability_zone_hints: JSON.stringify(body.availability_zone_hints ?? []),
     revision_number: 1,
     created_at: now,
@@ -188,6 +191,7 @@ export async function updateNetwork(
     checkRevision(row.revision_number, ifMatch);
     if (typeof body.mtu === "number") checkMtu(body.mtu, row.network_type);
     await applySharing(tx, row, body);
+    const qosPolicyId = await nextPolicy(tx.db, caller, row.qos_policy_id, body.qos_policy_id);
     const changes: Partial<store.NetworkRow> = {
       ...(body.name !== undefined ? { name: body.name as string } : {}),
       ...(body.description !== undefined ? { description: body.description as string } : {}),
@@ -197,6 +201,7 @@ export async function updateNetwork(
         ? { port_security_enabled: body.port_security_enabled ? 1 : 0 }
         : {}),
       ...(body.mtu !== undefined ? { mtu: body.mtu as number } : {}),
+      ...(qosPolicyId !== undefined ? { qos_policy_id: qosPolicyId } : {}),
     };
     return bumpAndEmit(deps, tx, caller, { ...row, ...changes }, changes);
   });

@@ -1,4 +1,12 @@
-import { admin, anyOf, projectMember, projectReader, type PolicyTable, type Rule } from "../policy/index.ts";
+import {
+  admin,
+  anyOf,
+  projectMember,
+  projectReader,
+  systemReader,
+  type PolicyTable,
+  type Rule,
+} from "../policy/index.ts";
 
 /**
  * Neutron's defaults, condensed: admins do anything; project members manage their project's
@@ -49,4 +57,19 @@ export const networkPolicy: PolicyTable = {
   get_rbac_policy: anyOf(admin, projectReader),
   update_rbac_policy: ownerMember,
   delete_rbac_policy: ownerMember,
+  // QoS as Neutron's defaults: policies and rules are made by admins; their project and, when
+  // shared, everyone reads them. Rule types expose the back end: admins and system readers only.
+  get_policy: anyOf(admin, projectReader, shared),
+  create_policy: admin,
+  update_policy: admin,
+  delete_policy: admin,
+  get_rule_type: anyOf(admin, systemReader),
+  get_policy_bandwidth_limit_rule: anyOf(admin, projectReader, shared),
+  create_policy_bandwidth_limit_rule: admin,
+  update_policy_bandwidth_limit_rule: admin,
+  delete_policy_bandwidth_limit_rule: admin,
+  get_policy_dscp_marking_rule: anyOf(admin, projectReader, shared),
+  create_policy_dscp_marking_rule: admin,
+  update_policy_dscp_marking_rule: admin,
+  delete_policy_dscp_marking_rule: admin,
 };

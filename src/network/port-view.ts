@@ -30,6 +30,7 @@ export function portView(row: portStore.PortRow, fixedIps: readonly FixedIp[], t
       mac_address: string;
     }>,
     extra_dhcp_opts: fromJson(row.extra_dhcp_opts) as Array<Record<string, unknown>>,
+    qos_policy_id: row.qos_policy_id,
     description: row.description,
     tags: [...tags],
     created_at: row.created_at,

@@ -31,6 +31,7 @@ import * as portStore from "./store-ports.ts";
 import { portFor, portView, type Port, type PortAnswer } from "./port-view.ts";
 import { releaseL3 } from "./l3-port-guard.ts";
 import { visibleNetworkFor } from "./network-access.ts";
+import { attachablePolicy, nextPolicy } from "./qos-attach.ts";
 
 export type { Port, PortAnswer };
 
@@ -75,6 +76,7 @@ async function insertPort(
   const id = uuid();
   const now = isoSeconds(deps.clock.now());
   const groups = JSON.stringify(await portGroups(deps, tx, caller, projectId, input, body, secured));
+  const qosPolicyId = await attachablePolicy(tx.db, caller, body.qos_policy_id);
   const rowWith = (mac: string): portStore.PortRow => ({
     id,
     project_id: projectId,
@@ -93,6 +95,7 @@ async function insertPort(
     binding_host_id: body["binding:host_id"] as string,
     binding_vnic_type: body["binding:vnic_type"] as string,
     binding_profile: JSON.stringify(body["binding:profile"] ?? {}),
+    qos_policy_id: qosPolicyId,
     revision_number: 1,
     created_at: now,
     updated_at: now,
@@ -166,6 +169,7 @@ export async function updatePort(
       const owner = (body.device_owner as string | undefined) ?? row.device_owner;
       await reallocate(tx, row, body.fixed_ips as FixedIpRequest[] | null, owner);
     }
+    const qosPolicyId = await nextPolicy(tx.db, caller, row.qos_policy_id, body.qos_policy_id);
     const changes: Partial<portStore.PortRow> = {
       ...pick(body, "name", "description", "device_id", "device_owner"),
       ...(mac !== undefined ? { mac_address: mac } : {}),
@@ -195,6 +199,7 @@ export async function updatePort(
       ...(body["binding:profile"] !== undefined
         ? { binding_profile: JSON.stringify(body["binding:profile"]) }
         : {}),
+      ...(qosPolicyId !== undefined ? { qos_policy_id: qosPolicyId } : {}),
     };
     return portFor(await bumpPort(deps, tx, { ...row, ...changes }, changes), isAdmin(caller));
   });

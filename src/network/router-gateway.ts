@@ -10,22 +10,26 @@ import { DEVICE_OWNER } from "./device-owners.ts";
 import * as portStore from "./store-ports.ts";
 import type { RouterRow } from "./store-routers.ts";
 import { floatingIpsOfRouter } from "./store-floating-ips.ts";
+import { nextPolicy } from "./qos-attach.ts";
 
 /** external_gateway_info as Neutron shows it [ext-gw-mode]. */
 export interface GatewayInfo {
   network_id: string;
   enable_snat: boolean;
   external_fixed_ips: FixedIp[];
+  /** [qos-gateway-ip]: shown only when set, as Neutron does. */
+  qos_policy_id?: string;
 }
 
 interface GatewayRequest {
   network_id: string;
   enable_snat?: boolean;
   external_fixed_ips?: FixedIpRequest[] | null;
+  qos_policy_id?: string | null;
 }
 
 /** The sub-attributes in the order neutron-lib declares them (policy messages list them so). */
-const GATEWAY_KEYS = ["network_id", "enable_snat", "external_fixed_ips"] as const;
+const GATEWAY_KEYS = ["network_id", "enable_snat", "external_fixed_ips", "qos_policy_id"] as const;
 const ADMIN_ONLY_KEYS = ["enable_snat", "external_fixed_ips"];
 
 /** The routers' external_gateway_info, by router id: three queries whatever the number of routers. */
@@ -58,6 +62,7 @@ export async function gatewayInfos(
               subnet_id: ip.subnet_id,
               ip_address: ip.ip_address,
             })),
+            ...(row.gw_qos_policy_id !== null ? { qos_policy_id: row.gw_qos_policy_id } : {}),
           },
     );
   }
@@ -98,14 +103,15 @@ export async function changeGateway(
   const enableSnat = wanted?.enable_snat ?? true;
   if (current !== undefined && current.network_id === wanted?.network_id) {
     if (wanted.external_fixed_ips !== undefined) await readdress(tx, current, wanted.external_fixed_ips);
-    return { enable_snat: enableSnat ? 1 : 0 };
+    return { enable_snat: enableSnat ? 1 : 0, ...(await gatewayQos(tx, caller, row, wanted)) };
   }
   if (current !== undefined) {
     await refuseWhileFloatingIps(tx, row.id, current.network_id);
     await deleteServicePort(deps, tx, current.id);
   }
-  if (wanted === null) return { gw_port_id: null, enable_snat: 1 };
+  if (wanted === null) return { gw_port_id: null, enable_snat: 1, gw_qos_policy_id: null };
   const network = await visibleNetworkFor(tx.db, caller, wanted.network_id);
+  const qos = await gatewayQos(tx, caller, row, wanted);
   if (!(await isExternalFor(tx.db, row.project_id, network)))
     throw new BadRequest("router", `Network ${network.id} is not an external network`);
   const port = await createServicePort(deps, tx, {
@@ -117,7 +123,21 @@ export async function changeGateway(
   });
   if (port.fixedIps.length === 0)
     throw new BadRequest("router", `No IPs available for external network ${network.id}`);
-  return { gw_port_id: port.row.id, enable_snat: enableSnat ? 1 : 0 };
+  return { gw_port_id: port.row.id, enable_snat: enableSnat ? 1 : 0, ...qos };
+}
+
+/**
+ * external_gateway_info.qos_policy_id [qos-gateway-ip]: left as it is when the request does not
+ * name it (as Neutron), null clears it.
+ */
+async function gatewayQos(
+  tx: NetworkTx,
+  caller: AuthContext,
+  row: RouterRow,
+  wanted: GatewayRequest,
+): Promise<Partial<RouterRow>> {
+  const next = await nextPolicy(tx.db, caller, row.gw_qos_policy_id, wanted.qos_policy_id);
+  return next === undefined ? {} : { gw_qos_policy_id: next };
 }
 
 /** Removes the gateway port when the router goes. */

@@ -90,6 +90,7 @@ async function insertRouter(
     status: "ACTIVE",
     gw_port_id: null,
     enable_snat: 1,
+    gw_qos_policy_id: null,
     availability_zone_hints: JSON.stringify(body.availability_zone_hints ?? []),
     revision_number: 1,
     created_at: now,

@@ -45,6 +45,7 @@ export async function createServicePort(
     binding_host_id: "",
     binding_vnic_type: "normal",
     binding_profile: "{}",
+    qos_policy_id: null,
     revision_number: 1,
     created_at: now,
     updated_at: now,

@@ -57,6 +57,7 @@ const PORT_COLUMNS = Object.keys({
   binding_host_id: true,
   binding_vnic_type: true,
   binding_profile: true,
+  qos_policy_id: true,
   revision_number: true,
   created_at: true,
   updated_at: true,

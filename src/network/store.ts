@@ -152,7 +152,14 @@ export async function replaceTags(db: Db, id: string, tags: readonly string[]): 
 
 /** Tables of resources with standard attributes (revision_number, updated_at). */
 export type RevisionedTable =
-  "networks" | "subnets" | "ports" | "security_groups" | "routers" | "floating_ips" | "subnetpools";
+  | "networks"
+  | "subnets"
+  | "ports"
+  | "security_groups"
+  | "routers"
+  | "floating_ips"
+  | "subnetpools"
+  | "qos_policies";
 
 /**
  * Saves `changes` as the row's next revision: every change bumps revision_number and updated_at

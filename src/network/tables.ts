@@ -14,6 +14,8 @@ export interface NetworkTables {
     network_type: string;
     physical_network: string | null;
     segmentation_id: number | null;
+    /** [qos] (0010) */
+    qos_policy_id: string | null;
     availability_zone_hints: string;
     revision_number: number;
     created_at: string;
@@ -68,6 +70,8 @@ export interface NetworkTables {
     binding_host_id: string;
     binding_vnic_type: string;
     binding_profile: string;
+    /** [qos] (0010) */
+    qos_policy_id: string | null;
     revision_number: number;
     created_at: string;
     updated_at: string;
@@ -111,6 +115,8 @@ export interface NetworkTables {
     status: string;
     gw_port_id: string | null;
     enable_snat: number;
+    /** external_gateway_info.qos_policy_id [qos-gateway-ip] (0010) */
+    gw_qos_policy_id: string | null;
     availability_zone_hints: string;
     revision_number: number;
     created_at: string;
@@ -128,6 +134,8 @@ export interface NetworkTables {
     fixed_ip_address: string | null;
     router_id: string | null;
     status: string;
+    /** [qos-fip] (0010) */
+    qos_policy_id: string | null;
     revision_number: number;
     created_at: string;
     updated_at: string;
@@ -172,5 +180,71 @@ export interface NetworkTables {
     action: string;
     /** A project id, or '*' for every project. */
     target_tenant: string;
+  };
+  // QoS (0010): a policy's rules, at most one bandwidth limit per direction and one DSCP mark.
+  qos_policies: {
+    id: string;
+    project_id: string;
+    name: string;
+    description: string;
+    shared: number;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  qos_bandwidth_limit_rules: {
+    id: string;
+    qos_policy_id: string;
+    max_kbps: number;
+    max_burst_kbps: number;
+    /** "egress" | "ingress" */
+    direction: string;
+  };
+  qos_dscp_marking_rules: { id: string; qos_policy_id: string; dscp_mark: number };
+  // SDN physical topology (0011): lists are JSON text; state is "up" | "down".
+  sdn_zones: {
+    id: string;
+    name: string;
+    description: string;
+    vlan_ranges: string;
+    vni_ranges: string;
+    public_ip_pools: string;
+    created_at: string;
+    updated_at: string;
+  };
+  sdn_hosts: {
+    id: string;
+    name: string;
+    zone_id: string | null;
+    chassis_id: string;
+    tunnel_ip: string | null;
+    state: string;
+    created_at: string;
+    updated_at: string;
+  };
+  sdn_devices: {
+    id: string;
+    name: string;
+    kind: string;
+    vendor: string;
+    model: string;
+    driver: string;
+    zone_id: string | null;
+    management_ip: string | null;
+    state: string;
+    created_at: string;
+    updated_at: string;
+  };
+  sdn_links: {
+    id: string;
+    a_kind: string;
+    a_id: string;
+    b_kind: string;
+    b_id: string;
+    a_interface: string;
+    b_interface: string;
+    speed_mbps: number | null;
+    created_at: string;
+    updated_at: string;
   };
 }

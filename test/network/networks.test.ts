@@ -34,7 +34,7 @@ test("discovery, resources and an extension list of what is implemented", async 
   ]) {
     assert.ok(aliases.includes(alias), alias);
   }
-  for (const unbuilt of ["qos", "dvr", "l3-ha", "trunk"])
+  for (const unbuilt of ["dvr", "l3-ha", "trunk"])
     assert.ok(!aliases.includes(unbuilt), `${unbuilt}: nothing unimplemented is advertised`);
   assert.equal(
     (await net(t.adminToken, "GET", "/v2.0/extensions/provider")).json().extension.alias,

@@ -8,6 +8,8 @@ import * as securityGroups from "./0006-network-security-groups.ts";
 import * as routers from "./0007-network-routers.ts";
 import * as subnetpools from "./0008-network-subnetpools.ts";
 import * as rbac from "./0009-network-rbac.ts";
+import * as networkQos from "./0010-network-qos.ts";
+import * as sdnTopology from "./0011-sdn-topology.ts";
 
 /** Every migration, in order. Frozen once merged: change the schema with a new entry. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   "0007-network-routers": routers,
   "0008-network-subnetpools": subnetpools,
   "0009-network-rbac": rbac,
+  "0010-network-qos": networkQos,
+  "0011-sdn-topology": sdnTopology,
 };

@@ -6,6 +6,7 @@ import {
   validUuidOrNull,
   type AttributeMap,
 } from "../../lib/attributes.ts";
+import { qosPolicyIdAttribute } from "./qos.ts";
 import { standardAttributes } from "./standard.ts";
 import { validIpAddress } from "./subnet.ts";
 
@@ -59,6 +60,7 @@ export const floatingIpAttributes: AttributeMap = {
   },
   router_id: { allow_post: false, allow_put: false, is_visible: true, ...filterable("router_id") },
   status: { allow_post: false, allow_put: false, is_visible: true, ...filterable("status") },
+  qos_policy_id: qosPolicyIdAttribute,
 };
 
 const PROTOCOLS = ["tcp", "udp", "udplite", "sctp"];

@@ -1,4 +1,5 @@
 import { toInteger, validList, validRange, validString, type AttributeMap } from "../../lib/attributes.ts";
+import { qosPolicyIdAttribute } from "./qos.ts";
 import { booleanAttribute, standardAttributes } from "./standard.ts";
 
 /** POST/PUT /v2.0/networks (network, net-mtu-writable, external-net, provider, port-security, AZ). */
@@ -63,6 +64,7 @@ export const networkAttributes: AttributeMap = {
     is_visible: true,
   },
   availability_zones: { allow_post: false, allow_put: false, is_visible: true },
+  qos_policy_id: qosPolicyIdAttribute,
 };
 
 /** Attributes only an admin may set (Neutron's `create_network:<attr>` rules). */

@@ -1,4 +1,5 @@
 import { toBoolean, validList, validString, type AttributeMap } from "../../lib/attributes.ts";
+import { qosPolicyIdAttribute } from "./qos.ts";
 import { booleanAttribute, standardAttributes, uuidAttribute } from "./standard.ts";
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
@@ -145,6 +146,7 @@ export const portAttributes: AttributeMap = {
   },
   "binding:vif_type": { allow_post: false, allow_put: false, is_visible: true },
   "binding:vif_details": { allow_post: false, allow_put: false, is_visible: true },
+  qos_policy_id: qosPolicyIdAttribute,
 };
 
 /** Only admins set these (Neutron's `create_port:binding:*` rules). */

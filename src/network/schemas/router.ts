@@ -1,11 +1,17 @@
-import { validList, validString, validUuid, type AttributeMap } from "../../lib/attributes.ts";
+import {
+  validList,
+  validString,
+  validUuid,
+  validUuidOrNull,
+  type AttributeMap,
+} from "../../lib/attributes.ts";
 import { toBoolean } from "../../lib/attributes.ts";
 import { booleanAttribute, standardAttributes } from "./standard.ts";
 import { isDict, nullAsEmpty, pyStr, validHostRoutes } from "./subnet.ts";
 
-const GATEWAY_KEYS = ["network_id", "enable_snat", "external_fixed_ips"];
+const GATEWAY_KEYS = ["network_id", "enable_snat", "external_fixed_ips", "qos_policy_id"];
 
-/** external_gateway_info: {network_id, enable_snat?, external_fixed_ips?}, or null/{} for none. */
+/** external_gateway_info: {network_id, enable_snat?, external_fixed_ips?, qos_policy_id?}, or null/{}. */
 function validGatewayInfo(value: unknown): string | undefined {
   if (value === null) return undefined;
   if (!isDict(value)) return `'${pyStr(value)}' is not a dictionary`;
@@ -21,6 +27,8 @@ function validGatewayInfo(value: unknown): string | undefined {
       .join(", ")}}`;
   const invalidNetwork = validUuid(value.network_id);
   if (invalidNetwork !== undefined) return invalidNetwork;
+  const invalidPolicy = "qos_policy_id" in value ? validUuidOrNull(value.qos_policy_id) : undefined;
+  if (invalidPolicy !== undefined) return invalidPolicy;
   const fixedIps = value.external_fixed_ips;
   if (fixedIps === undefined || fixedIps === null) return undefined;
   return validList((ip) => {
