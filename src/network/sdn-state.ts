@@ -2,6 +2,8 @@ import type { Kysely, Selection } from "kysely";
 import type { NetworkState, PortInput } from "../sdn/compile/input.ts";
 import { statusKey, type StatusKind, type StoredStatus } from "../sdn/status.ts";
 import { fromJson, sortFixedIps } from "./port-view.ts";
+import { loadQosPolicies } from "./qos-state.ts";
+import { loadTopologyState } from "./topology/state.ts";
 import type { NetworkTables } from "./tables.ts";
 
 /** The SDN controller's side of networking: what it compiles, and the statuses it writes back. */
@@ -29,10 +31,12 @@ const PORT_COLUMNS = [
   "security_groups",
   "allowed_address_pairs",
   "binding_host_id",
+  "qos_policy_id",
 ] as const;
 
-/** Ten queries whatever the size of the cloud: each table read whole, joined in memory. */
+/** A dozen queries whatever the size of the cloud: each table read whole, joined in memory. */
 export async function loadSdnSnapshot(db: Db): Promise<SdnSnapshot> {
+  const [qosPolicies, topology] = await Promise.all([loadQosPolicies(db), loadTopologyState(db)]);
   const [networks, subnets, ports, allocations, routers, routes, fips, forwardings, groups, rules] =
     await Promise.all([
       db.selectFrom("networks").selectAll().orderBy("id").execute(),
@@ -69,6 +73,7 @@ export async function loadSdnSnapshot(db: Db): Promise<SdnSnapshot> {
       network_type: row.network_type,
       physical_network: row.physical_network,
       segmentation_id: row.segmentation_id,
+      qos_policy_id: row.qos_policy_id,
     })),
     subnets: subnets.map((row) => ({
       ...standard(row),
@@ -88,6 +93,7 @@ export async function loadSdnSnapshot(db: Db): Promise<SdnSnapshot> {
       gw_port_id: row.gw_port_id,
       enable_snat: row.enable_snat === 1,
       routes: (routesBy.get(row.id) ?? []).map(({ destination, nexthop }) => ({ destination, nexthop })),
+      gw_qos_policy_id: row.gw_qos_policy_id,
     })),
     floating_ips: fips.map((row) => ({
       ...standard(row),
@@ -97,6 +103,7 @@ export async function loadSdnSnapshot(db: Db): Promise<SdnSnapshot> {
       port_id: row.port_id,
       fixed_ip_address: row.fixed_ip_address,
       router_id: row.router_id,
+      qos_policy_id: row.qos_policy_id,
     })),
     port_forwardings: forwardings.map((row) => ({
       id: row.id,
@@ -123,6 +130,8 @@ export async function loadSdnSnapshot(db: Db): Promise<SdnSnapshot> {
       remote_ip_prefix: row.remote_ip_prefix,
       remote_group_id: row.remote_group_id,
     })),
+    qos_policies: qosPolicies,
+    topology,
   };
   return { state, statuses };
 }
@@ -147,6 +156,7 @@ function portInput(row: PortRow, ips: readonly AllocationRow[] = []): PortInput 
     security_groups: fromJson(row.security_groups) as string[],
     allowed_address_pairs: fromJson(row.allowed_address_pairs) as PortInput["allowed_address_pairs"],
     binding_host_id: row.binding_host_id,
+    qos_policy_id: row.qos_policy_id,
   };
 }
 
