@@ -16,6 +16,8 @@ export interface NetworkState {
   qos_policies?: QosPolicyInput[];
   /** The physical side; absent: everything runs on the always-up virtual data plane. */
   topology?: TopologyInput;
+  /** FWaaS v2 firewall groups bound to router ports: the subnets' network ACLs; absent reads as none. */
+  firewall_groups?: FirewallGroupInput[];
 }
 
 interface Standard {
@@ -143,4 +145,37 @@ export interface ChassisInput {
   up: boolean;
   /** Why it is down, e.g. "device tor-1 is down"; null when up. */
   reason: string | null;
+}
+
+/**
+ * A firewall group [fwaas_v2] with its policies' rules resolved, in policy order. Bound to router
+ * interface ports it is those subnets' network ACL: stateless, first match wins, and a direction
+ * with a policy denies what no rule allows. "ingress" is traffic entering the router port from
+ * its subnet (leaving the subnet), "egress" traffic leaving the router port into the subnet.
+ */
+export interface FirewallGroupInput extends Standard {
+  name: string;
+  admin_state_up: boolean;
+  /** The ports the group is bound to. */
+  ports: string[];
+  /** null: no policy for that direction, nothing filtered. */
+  ingress_policy_id: string | null;
+  egress_policy_id: string | null;
+  ingress_rules: FirewallRuleInput[];
+  egress_rules: FirewallRuleInput[];
+}
+
+export interface FirewallRuleInput {
+  id: string;
+  name: string;
+  enabled: boolean;
+  action: "allow" | "deny" | "reject";
+  /** tcp | udp | icmp | null (any). */
+  protocol: string | null;
+  ip_version: 4 | 6;
+  source_ip_address: string | null;
+  destination_ip_address: string | null;
+  /** "80" or "1000:2000"; null = any. */
+  source_port: string | null;
+  destination_port: string | null;
 }
