@@ -18,6 +18,9 @@ export interface NetworkState {
   topology?: TopologyInput;
   /** FWaaS v2 firewall groups bound to router ports: the subnets' network ACLs; absent reads as none. */
   firewall_groups?: FirewallGroupInput[];
+  /** VPCs and their route tables; absent reads as none. */
+  vpcs?: VpcInput[];
+  route_tables?: RouteTableInput[];
 }
 
 interface Standard {
@@ -178,4 +181,34 @@ export interface FirewallRuleInput {
   /** "80" or "1000:2000"; null = any. */
   source_port: string | null;
   destination_port: string | null;
+}
+
+/** A VPC: a router (created with it) and the CIDRs its subnets must fall in. */
+export interface VpcInput extends Standard {
+  name: string;
+  router_id: string;
+  cidrs: string[];
+}
+
+/**
+ * A VPC route table: its routes apply, at the VPC's router, to traffic from the subnets it serves
+ * (those associated with it; the main table serves the VPC's other subnets). Longest prefix wins;
+ * a "local" route (the VPC's own CIDRs, implicit) and no match at all leave the packet to the
+ * router's own routing (connected networks, extraroutes, the gateway's default route).
+ */
+export interface RouteTableInput extends Standard {
+  name: string;
+  vpc_id: string;
+  main: boolean;
+  /** Subnets explicitly associated with this table. */
+  subnet_ids: string[];
+  routes: RouteTableRouteInput[];
+}
+
+export interface RouteTableRouteInput {
+  destination: string;
+  /** local: inside the VPC; port: via a port's first fixed IP (an instance); blackhole: dropped. */
+  nexthop_type: "local" | "port" | "blackhole";
+  /** The port id for nexthop_type port; null otherwise. */
+  nexthop: string | null;
 }
