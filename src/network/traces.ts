@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { AuthContext } from "../http/auth.ts";
 import { HTTPBadRequest, InvalidInput } from "../lib/attributes.ts";
 import { cidrContains, parseCidr, parseIp } from "../lib/ip.ts";
@@ -245,6 +246,9 @@ async function canSee(deps: NetworkDeps, caller: AuthContext, owner: Owner): Pro
     security_group: (id) => getSecurityGroup(deps, caller, id),
     security_group_rule: (id) => getRule(deps, caller, id),
     port_forwarding: (id) => portForwardingOf(deps, caller, id),
+    vpc: (id) => ownedRow(deps, caller, "vpcs", id),
+    route_table: (id) => ownedRow(deps, caller, "route_tables", id),
+    firewall_group: (id) => ownedRow(deps, caller, "firewall_groups", id),
     // The physical topology is the operator's: tenants learn of a fault, not of the device.
     sdn_host: () => (isAdmin(caller) ? Promise.resolve() : Promise.reject(new Error("admin only"))),
     sdn_device: () => (isAdmin(caller) ? Promise.resolve() : Promise.reject(new Error("admin only"))),
@@ -255,6 +259,13 @@ async function canSee(deps: NetworkDeps, caller: AuthContext, owner: Owner): Pro
   } catch {
     return false;
   }
+}
+
+/** VPC resources are their project's (interim: the VPC and FWaaS services land next). */
+async function ownedRow(deps: NetworkDeps, caller: AuthContext, table: string, id: string): Promise<void> {
+  const { rows } = await sql<{ project_id: string }>`select project_id from ${sql.table(table)}
+    where id = ${id}`.execute(reader(deps));
+  if (rows[0]?.project_id !== caller.project_id) throw new NetworkNotFound(id);
 }
 
 async function portForwardingOf(deps: NetworkDeps, caller: AuthContext, id: string): Promise<void> {

@@ -64,6 +64,11 @@ const WATCHED = new Set([
   "sdn_host",
   "sdn_device",
   "sdn_link",
+  "vpc",
+  "route_table",
+  "firewall_group",
+  "firewall_policy",
+  "firewall_rule",
 ]);
 /** More changed ports than this in one pass: re-reading everything is cheaper. */
 const MAX_INCREMENTAL_PORTS = 200;

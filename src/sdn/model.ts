@@ -21,7 +21,9 @@
  *   dhcp_options          dhcp-<subnet_id>
  *   qos                   qos-<port_id>-<direction> (a VM port's policy, or its network's),
  *                         qos-fip-<floatingip_id>-<direction>, qos-gw-<router_id>-<direction>
- *   chassis               chassis-<name>: the topology's hosts and gateways with their state
+ *   chassis               host-<name>, gateway-<name>: the topology's hosts and gateways, with their state
+ *   router_policies       rtp-<route_table_id>-<destination>: a VPC route table's routes
+ *   network_acls          nacl-<firewall_group_id>-<ingress|egress>: a firewall group on router ports
  *
  * Semantics the tracer relies on:
  * - A switch port with non-empty port_security may only send from those MACs/IPs (IPs may be
@@ -39,6 +41,11 @@
  *   ingress comes in. A qos row with `nats` limits only traffic those NAT rows translate.
  * - A switch port bound (host) to a chassis that is down passes nothing; a gateway router port
  *   with gateway_chassis [] (physical gateways exist, none is up) passes nothing either.
+ * - Router policies (route tables) are looked up before the router's routes, for packets from
+ *   their source_cidrs: longest prefix wins; "local" or no match falls through to the routes.
+ * - Network ACLs are stateless and ordered, first match wins, default deny: "ingress" checks a
+ *   packet entering the router by one of `ports` (leaving that subnet), "egress" one leaving the
+ *   router by it (entering the subnet). Replies are checked like any packet.
  */
 
 /** The Neutron resource a row was compiled from; `revision` drives drift detection. */
@@ -53,7 +60,10 @@ export interface Owner {
     | "security_group"
     | "security_group_rule"
     | "sdn_host"
-    | "sdn_device";
+    | "sdn_device"
+    | "vpc"
+    | "route_table"
+    | "firewall_group";
   id: string;
   revision: number;
 }
@@ -236,6 +246,45 @@ export interface Chassis extends Row {
   reason: string | null;
 }
 
+/** One route of a VPC route table, applied at the VPC's router to traffic from its subnets. */
+export interface RouterPolicy extends Row {
+  router: string;
+  route_table_id: string;
+  route_table_name: string;
+  /** The subnets (CIDRs) whose traffic the table routes. */
+  source_cidrs: string[];
+  ip_prefix: string;
+  /** local: the router's own routing decides; reroute: to nexthop by output_port; drop: blackhole. */
+  action: "local" | "reroute" | "drop";
+  nexthop: string | null;
+  output_port: string | null;
+}
+
+/** A typed network ACL rule (a firewall rule), enabled ones only, in policy order. */
+export interface NetworkAclRule {
+  id: string;
+  action: "allow" | "deny" | "reject";
+  ip_version: 4 | 6;
+  /** IANA number; null = any. */
+  protocol: number | null;
+  source_cidr: string | null;
+  destination_cidr: string | null;
+  source_ports: [number, number] | null;
+  destination_ports: [number, number] | null;
+}
+
+/** A firewall group's policy for one direction on the router ports it is bound to. */
+export interface NetworkAcl extends Row {
+  firewall_group_id: string;
+  firewall_policy_id: string;
+  /** The router ports (lrp-...) it guards. */
+  ports: string[];
+  direction: "ingress" | "egress";
+  /** admin_state_up false: the group filters nothing. */
+  enabled: boolean;
+  rules: NetworkAclRule[];
+}
+
 /** Resources whose combination cannot be realised: surfaced as status ERROR, never thrown. */
 export interface Problem {
   owner: Owner;
@@ -255,6 +304,8 @@ export interface Model {
   dhcp_options: Record<string, DhcpOptions>;
   qos: Record<string, Qos>;
   chassis: Record<string, Chassis>;
+  router_policies: Record<string, RouterPolicy>;
+  network_acls: Record<string, NetworkAcl>;
   problems: Problem[];
 }
 
@@ -273,6 +324,8 @@ export const TABLES: readonly TableName[] = [
   "dhcp_options",
   "qos",
   "chassis",
+  "router_policies",
+  "network_acls",
 ];
 
 export function emptyModel(): Model {
@@ -289,6 +342,8 @@ export function emptyModel(): Model {
     dhcp_options: {},
     qos: {},
     chassis: {},
+    router_policies: {},
+    network_acls: {},
     problems: [],
   };
 }

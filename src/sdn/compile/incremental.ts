@@ -19,7 +19,7 @@ interface Lookups {
   networks: Map<string, NetworkInput>;
   subnets: Map<string, SubnetInput[]>;
   groups: Map<string, SecurityGroupInput>;
-  /** Ports that floating IPs, port forwardings or router gateways name. */
+  /** Ports that floating IPs, port forwardings, router gateways, route tables or firewall groups name. */
   referenced: Set<string>;
 }
 
@@ -112,6 +112,9 @@ function indexState(state: NetworkState): Lookups {
   }
   for (const forwarding of state.port_forwardings) referenced.add(forwarding.internal_port_id);
   for (const router of state.routers) if (router.gw_port_id !== null) referenced.add(router.gw_port_id);
+  for (const table of state.route_tables ?? [])
+    for (const route of table.routes) if (route.nexthop !== null) referenced.add(route.nexthop);
+  for (const group of state.firewall_groups ?? []) for (const port of group.ports) referenced.add(port);
   return {
     networks: byId(state.networks),
     subnets,

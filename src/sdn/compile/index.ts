@@ -2,7 +2,9 @@ import { emptyModel, TABLES, type Model, type Problem } from "../model.ts";
 import { buildContext, compareText } from "./context.ts";
 import { compileChassis } from "./chassis.ts";
 import { compileDhcp } from "./dhcp.ts";
+import { compileNetworkAcls } from "./network-acls.ts";
 import { compileQos } from "./qos.ts";
+import { compileRouteTables } from "./route-tables.ts";
 import type { NetworkState } from "./input.ts";
 import { compileNats } from "./nat.ts";
 import { compileRouters } from "./routers.ts";
@@ -23,6 +25,8 @@ export function compile(state: NetworkState): Model {
   compileSecurity(ctx, state.security_group_rules);
   compileDhcp(ctx);
   compileQos(ctx, state);
+  compileRouteTables(ctx, state);
+  compileNetworkAcls(ctx, state);
   compileChassis(ctx);
   return sortModel(model);
 }

@@ -8,7 +8,9 @@ import type {
   LogicalSwitchPort,
   Model,
   Nat,
+  NetworkAcl,
   Qos,
+  RouterPolicy,
   StaticRoute,
 } from "../model.ts";
 import { ipKey } from "./packet.ts";
@@ -26,6 +28,8 @@ export interface Index {
   qos: Map<string, Qos[]>;
   /** Chassis rows by name (host-<hostname>, gateway-<name>). */
   chassis: Map<string, Chassis>;
+  /** Network ACLs by the router port they guard, per direction. */
+  networkAcls: Map<string, { ingress: NetworkAcl[]; egress: NetworkAcl[] }>;
   /** Switches by subnet: "<version>/<prefix>" -> network bits -> switches. */
   subnets: Map<string, { cidr: Cidr; byNetwork: Map<bigint, SwitchIndex[]> }>;
 }
@@ -60,11 +64,21 @@ export interface RouterIndex {
   fipsByLogical: Map<string, Nat>;
   /** SNAT rows, longest internal prefix first. */
   snats: Array<{ cidr: Cidr; row: Nat }>;
+  /** Route table routes (router policies), longest destination prefix first. */
+  policies: PolicyIndex[];
+}
+
+export interface PolicyIndex {
+  row: RouterPolicy;
+  cidr: Cidr;
+  sources: Cidr[];
+  nexthop: Address | undefined;
 }
 
 export type Route =
   | { kind: "connected"; cidr: Cidr; lrp: RouterPortIndex }
-  | { kind: "static"; cidr: Cidr; row: StaticRoute; nexthop: Address | undefined };
+  | { kind: "static"; cidr: Cidr; row: StaticRoute; nexthop: Address | undefined }
+  | { kind: "policy"; cidr: Cidr; row: RouterPolicy; nexthop: Address | undefined };
 
 export interface AddressMatcher {
   exact: Set<string>;
@@ -113,6 +127,7 @@ function buildIndex(model: Model): Index {
     addressSets: new Map(),
     qos: new Map(),
     chassis: new Map(Object.entries(model.chassis)),
+    networkAcls: new Map(),
     subnets: new Map(),
   };
   for (const row of Object.values(model.logical_switches)) addSwitch(index, row);
@@ -125,6 +140,8 @@ function buildIndex(model: Model): Index {
   for (const set of Object.values(model.address_sets))
     index.addressSets.set(set.name, matcher(set.addresses));
   for (const qos of Object.values(model.qos)) push(index.qos, qos.port, qos);
+  for (const policy of Object.values(model.router_policies)) addPolicy(index, policy);
+  for (const acl of Object.values(model.network_acls)) addNetworkAcl(index, acl);
   for (const router of index.routers.values()) sortRouter(router);
   for (const lists of index.acls.values()) {
     lists["from-lport"].sort(aclOrder);
@@ -171,7 +188,7 @@ function switchIndex(row: LogicalSwitch): SwitchIndex {
 }
 
 function routerIndex(row: LogicalRouter): RouterIndex {
-  return { row, ports: [], routes: [], own: new Map(), fipsByLogical: new Map(), snats: [] };
+  return { row, ports: [], routes: [], own: new Map(), fipsByLogical: new Map(), snats: [], policies: [] };
 }
 
 function addRouterPort(index: Index, row: LogicalRouterPort): void {
@@ -239,6 +256,26 @@ function addNat(index: Index, row: Nat): void {
   }
 }
 
+function addPolicy(index: Index, row: RouterPolicy): void {
+  const router = index.routers.get(row.router);
+  const cidr = parseCidrLoose(row.ip_prefix);
+  if (router === undefined || cidr === undefined) return;
+  const sources = row.source_cidrs.flatMap((text) => parseCidrLoose(text) ?? []);
+  const nexthop = row.nexthop === null ? undefined : parseIp(row.nexthop);
+  router.policies.push({ row, cidr, sources, nexthop });
+}
+
+function addNetworkAcl(index: Index, acl: NetworkAcl): void {
+  for (const port of acl.ports) {
+    let lists = index.networkAcls.get(port);
+    if (lists === undefined) {
+      lists = { ingress: [], egress: [] };
+      index.networkAcls.set(port, lists);
+    }
+    lists[acl.direction].push(acl);
+  }
+}
+
 function addAcl(index: Index, acl: Acl): void {
   let lists = index.acls.get(acl.port_group);
   if (lists === undefined) {
@@ -266,6 +303,7 @@ function sortRouter(router: RouterIndex): void {
     (a, b) => b.cidr.prefix - a.cidr.prefix || rank(a) - rank(b) || name(a).localeCompare(name(b)),
   );
   router.snats.sort((a, b) => b.cidr.prefix - a.cidr.prefix || a.row.name.localeCompare(b.row.name));
+  router.policies.sort((a, b) => b.cidr.prefix - a.cidr.prefix || a.row.name.localeCompare(b.row.name));
 }
 
 // On equal priority OVN's choice is undefined; a drop wins (the safe reading), then allow-related.

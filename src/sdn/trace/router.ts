@@ -3,6 +3,8 @@ import type { RouterIndex, RouterPortIndex } from "./index-model.ts";
 import { inboundNat, outboundNat, type NatOutcome } from "./nat.ts";
 import { ipKey } from "./packet.ts";
 import { describeRoute, lookupRoute, outputPort } from "./routing.ts";
+import { passesNetworkAcls } from "./network-acl.ts";
+import { decidedBy, routeTable } from "./route-tables.ts";
 import { MAX_ROUTERS, ref, sameEnd, type Next, type Trail } from "./trail.ts";
 
 /** Step 5, a router: the TTL, its state, inbound NAT (or the reply's un-SNAT), its own addresses. */
@@ -17,7 +19,7 @@ export function atRouter(t: Trail, router: RouterIndex, via: RouterPortIndex | n
   if (via?.row.gateway === true) {
     if (!gatewayUp(t, via)) return null;
     t.meter(via.row.name, "ingress");
-  }
+  } else if (via !== null && !passesNetworkAcls(t, via, "ingress")) return null;
   if (!router.row.enabled)
     return t.drop(
       "admin_state",
@@ -40,21 +42,21 @@ export function atRouter(t: Trail, router: RouterIndex, via: RouterPortIndex | n
 
 /** The route lookup, then outbound NAT when leaving by the gateway, then onto the next switch. */
 function forward(t: Trail, router: RouterIndex): Next {
-  const route = lookupRoute(router, t.packet.dst);
+  const chosen = routeTable(t, router);
+  if (chosen === "dropped") return null;
+  const route = chosen ?? lookupRoute(router, t.packet.dst);
   if (route === undefined)
     return t.drop(
       "route",
       `no route: router ${router.row.name} has no route to ${formatIp(t.packet.dst)}`,
       ref("logical_routers", router.row),
     );
-  const routeObject =
-    route.kind === "connected" ? ref("logical_router_ports", route.lrp.row) : ref("static_routes", route.row);
-  const ruleId = route.kind === "connected" ? route.lrp.row.owner.id : route.row.name;
+  const { routeObject, ruleId } = decidedBy(route);
   const out = outputPort(t.index, route);
   if (out === undefined)
     return t.drop(
       "route",
-      `route ${route.kind === "static" ? route.row.name : ""} has no on-link output port for its next hop`,
+      `route ${route.kind === "connected" ? "" : route.row.name} has no on-link output port for its next hop`,
       routeObject,
       ruleId,
     );
@@ -64,7 +66,7 @@ function forward(t: Trail, router: RouterIndex): Next {
   if (out.row.gateway) {
     if (!gatewayUp(t, out)) return null;
     t.meter(out.row.name, "egress");
-  }
+  } else if (!passesNetworkAcls(t, out, "egress")) return null;
   const sw = t.index.switches.get(out.row.switch);
   if (sw === undefined)
     return t.drop(
@@ -73,7 +75,7 @@ function forward(t: Trail, router: RouterIndex): Next {
       routeObject,
       ruleId,
     );
-  const nexthop = route.kind === "static" ? (route.nexthop ?? null) : null;
+  const nexthop = route.kind === "connected" ? null : (route.nexthop ?? null);
   return { at: "switch", sw, from: { kind: "router", lrp: out, nexthop } };
 }
 

@@ -7,7 +7,7 @@ export function lookupRoute(router: RouterIndex, dst: Address): Route | undefine
   return router.routes.find((route) => cidrContains(route.cidr, dst));
 }
 
-/** The router port a route leaves by: the connected network's port, or the static route's output port. */
+/** The router port a route leaves by: the connected network's port, or the route's output port. */
 export function outputPort(index: Index, route: Route): RouterPortIndex | undefined {
   if (route.kind === "connected") return route.lrp;
   return route.row.output_port === null ? undefined : index.routerPorts.get(route.row.output_port);
@@ -16,6 +16,8 @@ export function outputPort(index: Index, route: Route): RouterPortIndex | undefi
 export function describeRoute(route: Route, out: RouterPortIndex, dst: Address): string {
   const to = `out by ${out.row.name} onto ${out.row.switch}`;
   if (route.kind === "connected") return `${formatIp(dst)} is on connected network ${cidrText(route)}: ${to}`;
+  if (route.kind === "policy")
+    return `${formatIp(dst)} matches route ${route.row.ip_prefix} via ${route.row.nexthop ?? ""} of route table ${route.row.route_table_name} (${route.row.route_table_id}): ${to}`;
   const kind = route.row.origin === "gateway" ? "the gateway's default route" : "extra route";
   return `${formatIp(dst)} matches ${kind} ${route.row.ip_prefix} via ${route.row.nexthop} (${route.row.name}): ${to}`;
 }

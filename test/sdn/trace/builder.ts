@@ -8,6 +8,7 @@ import {
   type AclMatch,
   type LogicalSwitchPort,
   type Model,
+  type NetworkAclRule,
   type Owner,
 } from "../../../src/sdn/model.ts";
 
@@ -280,6 +281,58 @@ export class ModelBuilder {
       zone: "az1",
       up,
       reason,
+    };
+  }
+
+  /** A route of a VPC route table, for traffic from `sources`, at the router. */
+  routePolicy(
+    table: string,
+    router: string,
+    sources: string[],
+    prefix: string,
+    action: "local" | "reroute" | "drop",
+    via: { nexthop: string; port: string } | null = null,
+  ) {
+    const name = `rtp-${table}-${prefix}`;
+    this.model.router_policies[name] = {
+      name,
+      owner: owner("route_table", table),
+      router: `lr-${router}`,
+      route_table_id: table,
+      route_table_name: `${table}-name`,
+      source_cidrs: sources,
+      ip_prefix: prefix,
+      action,
+      nexthop: via?.nexthop ?? null,
+      output_port: via?.port ?? null,
+    };
+  }
+
+  /** A firewall group's policy on router ports, for one direction (rules in order). */
+  networkAcl(
+    group: string,
+    ports: string[],
+    direction: "ingress" | "egress",
+    rules: Array<Partial<NetworkAclRule> & Pick<NetworkAclRule, "id" | "action">>,
+  ) {
+    const name = `nacl-${group}-${direction}`;
+    this.model.network_acls[name] = {
+      name,
+      owner: owner("firewall_group", group),
+      firewall_group_id: group,
+      firewall_policy_id: `policy-${group}-${direction}`,
+      ports,
+      direction,
+      enabled: true,
+      rules: rules.map((rule) => ({
+        ip_version: 4,
+        protocol: null,
+        source_cidr: null,
+        destination_cidr: null,
+        source_ports: null,
+        destination_ports: null,
+        ...rule,
+      })),
     };
   }
 

@@ -8,6 +8,7 @@ const PARENTS: Partial<Record<TableName, { field: string; table: TableName; labe
   static_routes: { field: "router", table: "logical_routers", label: "logical router" },
   nats: { field: "router", table: "logical_routers", label: "logical router" },
   acls: { field: "port_group", table: "port_groups", label: "port group" },
+  router_policies: { field: "router", table: "logical_routers", label: "logical router" },
 };
 
 /** Why the change cannot be applied to `model`, or undefined when it can. */
