@@ -24,7 +24,7 @@ function has(command) {
 if (withE2e && !has("openstack")) {
   console.log("Installing python3-openstackclient for the end-to-end tests (apt-get)...");
   execSync(
-    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-openstackclient",
+    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-openstackclient python3-neutronclient",
     {
       stdio: "inherit",
     },

@@ -2,12 +2,14 @@ import Fastify, { LogController, type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.ts";
 import { registerPipeline } from "./http/pipeline.ts";
 import { identityService } from "./identity/index.ts";
+import { imageService } from "./image/index.ts";
+import { createStores } from "./image/stores/index.ts";
 import { networkService } from "./network/index.ts";
 import { requestId } from "./lib/ids.ts";
 import { serviceCatalog } from "./services.ts";
 
 /** Catalog types this version serves; the rest answer 501. */
-const SERVED = new Set(["identity", "network"]);
+const SERVED = new Set(["identity", "network", "image"]);
 
 /** The Fastify root with every service mounted at its prefix; `listen` is the caller's business. */
 export async function buildApp(
@@ -38,6 +40,15 @@ export async function buildApp(
       tracer: ctx.sdn,
     }),
     { prefix: "/networking" },
+  );
+  await app.register(
+    imageService({
+      ...deps,
+      stores: createStores(ctx.config.dataDir),
+      sizeCap: ctx.config.imageSizeCap,
+      propertyQuota: ctx.config.imagePropertyQuota,
+    }),
+    { prefix: "/image" },
   );
 
   // Services in the catalog that this version does not serve yet answer clearly instead of 404.

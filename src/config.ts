@@ -38,6 +38,10 @@ export interface Config {
   sdnDriver: string;
   /** Seconds between the SDN controller's full consistency checks (observe vs desired). */
   sdnCheckIntervalSeconds: number;
+  /** Glance's image_size_cap: the most bytes one image may hold (STRATUS_IMAGE_SIZE_CAP, 1 TiB). */
+  imageSizeCap: number;
+  /** Glance's image_property_quota: free-form properties per image (-1: no limit). */
+  imagePropertyQuota: number;
 }
 
 /**
@@ -87,7 +91,18 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     paginationMaxLimit: pageCap(values["pagination-max-limit"] ?? env.STRATUS_PAGINATION_MAX_LIMIT),
     sdnDriver: values["sdn-driver"] ?? env.STRATUS_SDN_DRIVER ?? "virtual",
     sdnCheckIntervalSeconds: checkInterval(env.STRATUS_SDN_CHECK_INTERVAL),
+    imageSizeCap: wholeNumber(env.STRATUS_IMAGE_SIZE_CAP, "STRATUS_IMAGE_SIZE_CAP", 1024 ** 4),
+    imagePropertyQuota: wholeNumber(env.STRATUS_IMAGE_PROPERTY_QUOTA, "STRATUS_IMAGE_PROPERTY_QUOTA", 128),
   };
+}
+
+/** A whole number from the environment (-1 allowed: "no limit"), or the default. */
+function wholeNumber(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined || text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < -1)
+    throw new Error(`${name} must be a whole number, got '${text}'`);
+  return value;
 }
 
 /** STRATUS_SDN_CHECK_INTERVAL: whole seconds, 60 by default. */

@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import { serve } from "./cli/commands/serve.ts";
 import { topology, TOPOLOGY_USAGE } from "./cli/commands/topology.ts";
 import { trace, TRACE_USAGE } from "./cli/commands/trace.ts";
+import { vpc, VPC_USAGE } from "./cli/commands/vpc.ts";
 import { KeyRepository } from "./identity/keys.ts";
 
 const USAGE = `Usage:
@@ -9,6 +10,7 @@ const USAGE = `Usage:
   stratus token-keys rotate [--data-dir ./data]   rotate the token encryption keys (restart to apply)
   stratus trace --from <port|ip> --to <ip|port> [--proto tcp --dport 22] [--json]
   stratus topology [--json] | topology host|device down|up <name>   the physical SDN topology (admin)
+  stratus vpc show <vpc> [--json]   a VPC as a tree: subnets by zone, route tables, ACLs, floating IPs
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -22,6 +24,11 @@ async function main(argv: string[]): Promise<void> {
   if (command === "topology") {
     if (rest.includes("--help")) return void process.stdout.write(TOPOLOGY_USAGE);
     process.exitCode = await topology(rest);
+    return;
+  }
+  if (command === "vpc") {
+    if (rest.includes("--help")) return void process.stdout.write(VPC_USAGE);
+    process.exitCode = await vpc(rest);
     return;
   }
   if (command === "token-keys" && rest[0] === "rotate") {

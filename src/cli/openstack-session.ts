@@ -73,3 +73,27 @@ function projectScope(env: NodeJS.ProcessEnv) {
       : { name: env.OS_PROJECT_DOMAIN_NAME ?? "Default" };
   return { project: { name: required(env, "OS_PROJECT_NAME"), domain } };
 }
+
+/** An answer from the API that is not what was asked for: the CLI exits 1 with its message. */
+export class ApiError extends Error {}
+
+/** A call to the network service; Neutron's error message becomes an ApiError. */
+export async function networkCall<T>(
+  session: Session,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(`${session.endpoint("network")}${path}`, {
+    method,
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json",
+      "x-auth-token": session.token,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const answer = (await response.json().catch(() => ({}))) as T & { NeutronError?: { message: string } };
+  if (!response.ok) throw new ApiError(answer.NeutronError?.message ?? `HTTP ${response.status}`);
+  return answer;
+}

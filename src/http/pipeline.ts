@@ -14,6 +14,9 @@ export function registerPipeline(app: FastifyInstance, options: PipelineOptions)
   app.decorateRequest("auth", null);
 
   app.addHook("onRequest", async (request, reply) => {
+    // A client that hangs up before its body is read (an image upload, say) makes the request
+    // stream emit 'error'; unheard, that would end the process. Whoever reads the body still sees it.
+    request.raw.on("error", () => undefined);
     void reply.header("x-openstack-request-id", request.id);
     const token = request.headers["x-auth-token"];
     if (typeof token === "string" && token !== "") request.auth = await options.authenticate(token);

@@ -1,3 +1,4 @@
+import type { Kysely } from "kysely";
 import type { AuthContext } from "../http/auth.ts";
 import { HTTPBadRequest } from "../lib/attributes.ts";
 import { NotFound } from "../lib/errors.ts";
@@ -5,6 +6,7 @@ import type { QueryParams } from "../lib/list-query.ts";
 import { reader, requireAuth, type NetworkDeps } from "./deps.ts";
 import { effectiveStatuses } from "./topology/effective.ts";
 import { selectTopology } from "./topology/store.ts";
+import type { NetworkTables } from "./tables.ts";
 
 /**
  * Availability zones [availability_zone, network_availability_zone]: "nova" as in a default
@@ -74,8 +76,11 @@ async function topologyZones(deps: NetworkDeps): Promise<Array<{ name: string; u
   });
 }
 
-/** availability_zone_hints must name zones that exist. */
-export function checkZoneHints(hints: readonly string[]): void {
-  const unknown = hints.find((hint) => !(AVAILABILITY_ZONES as readonly string[]).includes(hint));
-  if (unknown !== undefined) throw new AvailabilityZoneNotFound(unknown);
+/** availability_zone_hints (and a VPC's zones) must name zones that exist: "nova" or a topology zone. */
+export async function checkZoneHints(db: Kysely<NetworkTables>, hints: readonly string[]): Promise<void> {
+  const unknown = hints.filter((hint) => !(AVAILABILITY_ZONES as readonly string[]).includes(hint));
+  if (unknown.length === 0) return;
+  const known = await db.selectFrom("sdn_zones").select("name").where("name", "in", unknown).execute();
+  const missing = unknown.find((hint) => !known.some((zone) => zone.name === hint));
+  if (missing !== undefined) throw new AvailabilityZoneNotFound(missing);
 }

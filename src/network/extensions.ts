@@ -190,6 +190,11 @@ export const extensions: readonly Extension[] = [
     description: "The Quality of Service extension.",
   },
   {
+    alias: "fwaas_v2",
+    name: "FWaaS v2",
+    description: "Provides support for firewall-as-a-service version 2",
+  },
+  {
     alias: "qos-bw-limit-direction",
     name: "Direction for QoS bandwidth limit rule",
     description: "Allow to configure QoS bandwidth limit rule with specific direction: ingress or egress",
@@ -230,6 +235,20 @@ export const extensions: readonly Extension[] = [
       "Admin-only physical side of the SDN: availability zones with their VLAN/VNI ranges and public IP " +
       "pools, hosts (chassis), devices (spines, TORs, gateways, L4-L7 appliances) and the links between " +
       "them under /v2.0/sdn/, with each node's effective status and fault injection (state up|down).",
+  },
+  {
+    alias: "vpc",
+    name: "Virtual Private Cloud",
+    description:
+      "VPCs (/v2.0/vpcs): a router, a security group and a main route table made together, CIDRs the " +
+      "VPC's subnets must fall in, availability zones, add_cidr/remove_cidr and POST /v2.0/vpcs/{id}/subnets.",
+  },
+  {
+    alias: "vpc-route-tables",
+    name: "VPC route tables",
+    description:
+      "Route tables of a VPC (/v2.0/route-tables): routes to a port or a blackhole applied to the " +
+      "subnets associated with the table (the main table serves the others).",
   },
 ];
 

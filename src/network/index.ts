@@ -19,7 +19,9 @@ import * as subnets from "./subnets.ts";
 import { baseUrl, registerCollection, setPaginationMaxLimit } from "./routes/wire.ts";
 import { registerL3Routes } from "./routes/l3.ts";
 import { registerQosRoutes } from "./routes/qos.ts";
+import { registerFwaasRoutes } from "./fwaas/routes.ts";
 import { registerTopologyRoutes } from "./topology/routes.ts";
+import { registerVpcRoutes } from "./vpc/routes.ts";
 import { tracePacket, type Tracer } from "./traces.ts";
 import { floatingIpStatistics, portStatistics } from "./traffic-counters.ts";
 import { networkAttributes } from "./schemas/network.ts";
@@ -69,6 +71,7 @@ export function networkService(deps: NetworkDeps) {
       ),
     }));
     registerTopologyRoutes(app, deps);
+    registerVpcRoutes(app, deps);
     registerCollection(app, {
       member: "network",
       collection: "networks",
@@ -140,6 +143,7 @@ export function networkService(deps: NetworkDeps) {
     });
     registerL3Routes(app, deps);
     registerQosRoutes(app, deps);
+    registerFwaasRoutes(app, deps);
     registerCollection(app, {
       member: "floatingip",
       collection: "floatingips",

@@ -102,7 +102,8 @@ export function createNetworks(
   });
 }
 
-async function insertNetwork(
+/** One network from a parsed body, in the caller's transaction (also a VPC subnet's network). */
+export async function insertNetwork(
   deps: NetworkDeps,
   tx: NetworkTx,
   caller: AuthContext,
@@ -110,7 +111,7 @@ async function insertNetwork(
   projectId: string,
 ): Promise<Network> {
   await enforceQuota(tx, projectId, "network");
-  checkZoneHints(body.availability_zone_hints as string[]);
+  await checkZoneHints(tx.db, body.availability_zone_hints as string[]);
   const now = isoSeconds(deps.clock.now());
   const id = uuid();
   const segment = await allocateSegment(tx, deps.segments, id, {

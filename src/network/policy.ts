@@ -72,4 +72,23 @@ export const networkPolicy: PolicyTable = {
   create_policy_dscp_marking_rule: admin,
   update_policy_dscp_marking_rule: admin,
   delete_policy_dscp_marking_rule: admin,
+  // FWaaS v2 as neutron-fwaas's defaults: members manage their project's rules, policies and
+  // groups, readers and everyone (when shared) read them; `<action>:shared` stays admin-only.
+  ...Object.fromEntries(
+    ["firewall_rule", "firewall_policy", "firewall_group"].flatMap((resource) => [
+      [`get_${resource}`, anyOf(admin, projectReader, shared)],
+      [`create_${resource}`, ownerMember],
+      [`update_${resource}`, ownerMember],
+      [`delete_${resource}`, ownerMember],
+    ]),
+  ),
+  insert_rule: ownerMember,
+  remove_rule: ownerMember,
+  // VPCs and route tables: their project's members manage them, readers read (seen as routers are).
+  create_vpc: ownerMember,
+  update_vpc: ownerMember,
+  delete_vpc: ownerMember,
+  create_route_table: ownerMember,
+  update_route_table: ownerMember,
+  delete_route_table: ownerMember,
 };

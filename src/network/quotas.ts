@@ -15,6 +15,7 @@ export const DEFAULT_QUOTAS: Readonly<Record<string, number>> = {
   rbac_policy: 10,
   security_group: 10,
   security_group_rule: 100,
+  vpc: 5,
 };
 
 export type Quota = Record<string, number>;

@@ -26,6 +26,7 @@ import * as portStore from "./store-ports.ts";
 import { visiblePort } from "./ports.ts";
 import * as routerStore from "./store-routers.ts";
 import type { SubnetRow } from "./store-subnets.ts";
+import { checkVpcMembership, leaveRouteTables } from "./vpc/guards.ts";
 
 /** What add/remove_router_interface answer (Neutron gives tenant_id only here). */
 export interface RouterInterfaceInfo {
@@ -58,15 +59,34 @@ export async function addRouterInterface(
   return write(deps, async (tx) => {
     const router = await visibleRouter(tx.db, caller, routerId);
     authorize(caller, "add_router_interface", { project_id: router.project_id });
-    const attached =
-      request.port_id !== undefined
-        ? await attachPort(deps, tx, caller, router, request.port_id)
-        : await attachSubnet(deps, tx, caller, router, request.subnet_id ?? "");
-    await saveRouter(deps, tx, router, {});
-    const info = interfaceInfo(router, attached);
-    await announce(deps, tx, "router.interface.create", info);
-    return info;
+    if (request.port_id === undefined)
+      return addSubnetInterface(deps, tx, caller, router, request.subnet_id ?? "");
+    const attached = await attachPort(deps, tx, caller, router, request.port_id);
+    return interfaceAdded(deps, tx, router, attached);
   });
+}
+
+/** add_router_interface with a subnet, inside the caller's transaction (also a VPC's subnet path). */
+export async function addSubnetInterface(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  caller: AuthContext,
+  router: routerStore.RouterRow,
+  subnetId: string,
+): Promise<RouterInterfaceInfo> {
+  return interfaceAdded(deps, tx, router, await attachSubnet(deps, tx, caller, router, subnetId));
+}
+
+async function interfaceAdded(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  router: routerStore.RouterRow,
+  attached: Attached,
+): Promise<RouterInterfaceInfo> {
+  await saveRouter(deps, tx, router, {});
+  const info = interfaceInfo(router, attached);
+  await announce(deps, tx, "router.interface.create", info);
+  return info;
 }
 
 /** PUT /v2.0/routers/{id}/remove_router_interface with {subnet_id} and/or {port_id}. */
@@ -95,6 +115,7 @@ export async function removeRouterInterface(
     } else {
       await deleteServicePort(deps, tx, port.id);
     }
+    await leaveRouteTables(tx.db, subnetIds);
     await saveRouter(deps, tx, router, {});
     const info = interfaceInfo(router, { portId: port.id, networkId: port.network_id, subnetIds });
     await announce(deps, tx, "router.interface.delete", info);
@@ -124,6 +145,7 @@ async function attachSubnet(
   if (subnet.gateway_ip === null)
     throw new BadRequest("router", "Subnet for router interface must have a gateway IP");
   await refuseDuplicateSubnets(tx, router.id, [subnet]);
+  await checkVpcMembership(tx.db, router.id, [subnet]);
   await enforceQuota(tx, router.project_id, "port");
   const port = await createServicePort(deps, tx, {
     networkId: subnet.network_id,
@@ -151,6 +173,7 @@ async function attachPort(
   if (subnets.filter((subnet) => subnet.ip_version === 4).length > 1)
     throw new BadRequest("router", "Cannot have multiple IPv4 subnets on router port");
   await refuseDuplicateSubnets(tx, router.id, subnets);
+  await checkVpcMembership(tx.db, router.id, subnets);
   const changes = { device_id: router.id, device_owner: DEVICE_OWNER.routerInterface };
   const saved = await store.saveRevision(tx.db, "ports", port, changes, isoSeconds(deps.clock.now()));
   await emit(

@@ -26,6 +26,7 @@ import {
 } from "./router-gateway.ts";
 import { checkRoutes } from "./router-routes.ts";
 import { routerAttributes } from "./schemas/router.ts";
+import { refuseVpcRouter } from "./vpc/guards.ts";
 import { DEVICE_OWNER } from "./device-owners.ts";
 import * as store from "./store.ts";
 import * as routerStore from "./store-routers.ts";
@@ -71,7 +72,8 @@ export function createRouters(
   });
 }
 
-async function insertRouter(
+/** Inserts one router (quota, zones, gateway) and announces it; also how a VPC makes its router. */
+export async function insertRouter(
   deps: NetworkDeps,
   tx: NetworkTx,
   caller: AuthContext,
@@ -79,7 +81,7 @@ async function insertRouter(
   projectId: string,
 ): Promise<Router> {
   await enforceQuota(tx, projectId, "router");
-  checkZoneHints(body.availability_zone_hints as string[]);
+  await checkZoneHints(tx.db, body.availability_zone_hints as string[]);
   const now = isoSeconds(deps.clock.now());
   const blank: routerStore.RouterRow = {
     id: uuid(),
@@ -169,17 +171,27 @@ export async function deleteRouter(deps: NetworkDeps, auth: AuthContext | null, 
   await write(deps, async (tx) => {
     const row = await visibleRouter(tx.db, caller, id);
     authorize(caller, "delete_router", { project_id: row.project_id });
-    const interfaces = await routerStore.routerPorts(tx.db, id, DEVICE_OWNER.routerInterface);
-    if (interfaces.length > 0)
-      throw new RouterInUse(
-        id,
-        interfaces.map((port) => port.id),
-      );
-    const router = await viewOf(tx.db, row);
-    await clearGateway(deps, tx, row);
-    await routerStore.deleteRouterRow(tx.db, id);
-    await emit(deps, tx, "router", "delete", router);
+    await refuseVpcRouter(tx.db, id);
+    await removeRouter(deps, tx, row);
   });
+}
+
+/** Deletes a router without interfaces (its gateway goes with it) and announces it. */
+export async function removeRouter(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  row: routerStore.RouterRow,
+): Promise<void> {
+  const interfaces = await routerStore.routerPorts(tx.db, row.id, DEVICE_OWNER.routerInterface);
+  if (interfaces.length > 0)
+    throw new RouterInUse(
+      row.id,
+      interfaces.map((port) => port.id),
+    );
+  const router = await viewOf(tx.db, row);
+  await clearGateway(deps, tx, row);
+  await routerStore.deleteRouterRow(tx.db, row.id);
+  await emit(deps, tx, "router", "delete", router);
 }
 
 export function changeRouterTags(

@@ -3,7 +3,9 @@ import type { NetworkState, PortInput } from "../sdn/compile/input.ts";
 import { statusKey, type StatusKind, type StoredStatus } from "../sdn/status.ts";
 import { fromJson, sortFixedIps } from "./port-view.ts";
 import { loadQosPolicies } from "./qos-state.ts";
+import { loadFirewallGroups } from "./fwaas/state.ts";
 import { loadTopologyState } from "./topology/state.ts";
+import { loadVpcState } from "./vpc/state.ts";
 import type { NetworkTables } from "./tables.ts";
 
 /** The SDN controller's side of networking: what it compiles, and the statuses it writes back. */
@@ -34,9 +36,14 @@ const PORT_COLUMNS = [
   "qos_policy_id",
 ] as const;
 
-/** A dozen queries whatever the size of the cloud: each table read whole, joined in memory. */
+/** A score of queries whatever the size of the cloud: each table read whole, joined in memory. */
 export async function loadSdnSnapshot(db: Db): Promise<SdnSnapshot> {
-  const [qosPolicies, topology] = await Promise.all([loadQosPolicies(db), loadTopologyState(db)]);
+  const [qosPolicies, topology, vpc, firewallGroups] = await Promise.all([
+    loadQosPolicies(db),
+    loadTopologyState(db),
+    loadVpcState(db),
+    loadFirewallGroups(db),
+  ]);
   const [networks, subnets, ports, allocations, routers, routes, fips, forwardings, groups, rules] =
     await Promise.all([
       db.selectFrom("networks").selectAll().orderBy("id").execute(),
@@ -132,6 +139,9 @@ export async function loadSdnSnapshot(db: Db): Promise<SdnSnapshot> {
     })),
     qos_policies: qosPolicies,
     topology,
+    vpcs: vpc.vpcs,
+    route_tables: vpc.route_tables,
+    firewall_groups: firewallGroups,
   };
   return { state, statuses };
 }

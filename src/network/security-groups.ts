@@ -25,6 +25,7 @@ import { securityGroupAttributes } from "./schemas/security-group.ts";
 import * as store from "./store.ts";
 import { changeTagsOf, checkRevision, createInBulk, ownedBy, seenByProject } from "./resource.ts";
 import * as sgStore from "./store-security.ts";
+import { refuseVpcGroup } from "./vpc/guards.ts";
 
 export type SecurityGroup = ReturnType<typeof groupView>;
 export type SecurityGroupRule = ReturnType<typeof ruleView>;
@@ -99,14 +100,7 @@ export async function ensureDefaultGroup(
     updated_at: now,
   };
   await sgStore.insertGroup(tx.db, row);
-  const rules = ["ingress", "egress"].flatMap((direction) =>
-    ["IPv4", "IPv6"].map((ethertype) => ({
-      ...blankRule(id, projectId, now),
-      direction,
-      ethertype,
-      remote_group_id: direction === "ingress" ? id : null,
-    })),
-  );
+  const rules = defaultRules(id, projectId, now);
   for (const rule of rules) await sgStore.insertRule(tx.db, rule);
   if (await sgStore.claimDefaultGroup(tx.db, projectId, id)) {
     // Announced like any new group (Neutron does too): the SDN controller compiles it.
@@ -115,6 +109,18 @@ export async function ensureDefaultGroup(
   }
   await sgStore.deleteGroupRow(tx.db, id);
   return (await sgStore.defaultGroupOf(tx.db, projectId)) ?? id;
+}
+
+/** The default group's rules (also a VPC's group's): all egress, ingress from the group's members. */
+export function defaultRules(groupId: string, projectId: string, now: string): sgStore.RuleRow[] {
+  return ["ingress", "egress"].flatMap((direction) =>
+    ["IPv4", "IPv6"].map((ethertype) => ({
+      ...blankRule(groupId, projectId, now),
+      direction,
+      ethertype,
+      remote_group_id: direction === "ingress" ? groupId : null,
+    })),
+  );
 }
 
 export function blankRule(groupId: string, projectId: string, now: string): sgStore.RuleRow {
@@ -249,6 +255,7 @@ export async function deleteSecurityGroup(
     if (!isAdmin(caller) && (await sgStore.defaultGroupOf(tx.db, row.project_id)) === id)
       throw new SecurityGroupCannotRemoveDefault();
     if (await sgStore.groupInUse(tx.db, id)) throw new SecurityGroupInUse(id);
+    await refuseVpcGroup(tx.db, id);
     await sgStore.deleteGroupRow(tx.db, id);
     await emit(deps, tx, "security_group", "delete", groupView(row, [], []));
   });

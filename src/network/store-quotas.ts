@@ -37,6 +37,7 @@ export const COUNTED = {
   floatingip: "floating_ips",
   subnetpool: "subnetpools",
   rbac_policy: "rbac_policies",
+  vpc: "vpcs",
 } as const;
 export type CountedResource = keyof typeof COUNTED;
 

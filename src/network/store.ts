@@ -159,7 +159,9 @@ export type RevisionedTable =
   | "routers"
   | "floating_ips"
   | "subnetpools"
-  | "qos_policies";
+  | "qos_policies"
+  | "vpcs"
+  | "route_tables";
 
 /**
  * Saves `changes` as the row's next revision: every change bumps revision_number and updated_at

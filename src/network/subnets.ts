@@ -95,7 +95,8 @@ export function createSubnets(
   });
 }
 
-async function insertSubnet(
+/** One subnet from a parsed body, in the caller's transaction (also a VPC subnet). */
+export async function insertSubnet(
   deps: NetworkDeps,
   tx: NetworkTx,
   caller: AuthContext,

@@ -247,4 +247,85 @@ export interface NetworkTables {
     created_at: string;
     updated_at: string;
   };
+  // FWaaS v2 (0012): booleans are 0/1; ports "80" or "1000:2000"; positions count from 0.
+  firewall_rules: {
+    id: string;
+    project_id: string;
+    name: string;
+    description: string;
+    protocol: string | null;
+    ip_version: number;
+    source_ip_address: string | null;
+    destination_ip_address: string | null;
+    source_port: string | null;
+    destination_port: string | null;
+    /** "allow" | "deny" | "reject" */
+    action: string;
+    enabled: number;
+    shared: number;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  firewall_policies: {
+    id: string;
+    project_id: string;
+    name: string;
+    description: string;
+    audited: number;
+    shared: number;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  firewall_policy_rules: { policy_id: string; rule_id: string; position: number };
+  firewall_groups: {
+    id: string;
+    project_id: string;
+    name: string;
+    description: string;
+    ingress_firewall_policy_id: string | null;
+    egress_firewall_policy_id: string | null;
+    admin_state_up: number;
+    shared: number;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  firewall_group_ports: { port_id: string; group_id: string };
+  // VPCs and route tables (0013): cidrs and availability_zones are JSON lists; main is 0/1.
+  vpcs: {
+    id: string;
+    project_id: string;
+    name: string;
+    description: string;
+    cidrs: string;
+    availability_zones: string;
+    router_id: string;
+    security_group_id: string;
+    main_route_table_id: string;
+    status: string;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  route_tables: {
+    id: string;
+    project_id: string;
+    vpc_id: string;
+    name: string;
+    description: string;
+    main: number;
+    revision_number: number;
+    created_at: string;
+    updated_at: string;
+  };
+  /** nexthop_type "port" | "blackhole" (local routes are implicit); nexthop a port id or null. */
+  route_table_routes: {
+    route_table_id: string;
+    destination: string;
+    nexthop_type: string;
+    nexthop: string | null;
+  };
+  route_table_subnets: { subnet_id: string; route_table_id: string };
 }

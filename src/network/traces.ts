@@ -15,6 +15,8 @@ import { getPort } from "./ports.ts";
 import { getRouter } from "./routers.ts";
 import { getRule } from "./security-group-rules.ts";
 import { getSecurityGroup } from "./security-groups.ts";
+import { getRouteTable } from "./vpc/route-tables.ts";
+import { getVpc } from "./vpc/vpcs.ts";
 import { getSubnet } from "./subnets.ts";
 
 /** What answers a trace: the SDN controller, over the model the data plane really holds. */
@@ -246,9 +248,9 @@ async function canSee(deps: NetworkDeps, caller: AuthContext, owner: Owner): Pro
     security_group: (id) => getSecurityGroup(deps, caller, id),
     security_group_rule: (id) => getRule(deps, caller, id),
     port_forwarding: (id) => portForwardingOf(deps, caller, id),
-    vpc: (id) => ownedRow(deps, caller, "vpcs", id),
-    route_table: (id) => ownedRow(deps, caller, "route_tables", id),
-    firewall_group: (id) => ownedRow(deps, caller, "firewall_groups", id),
+    vpc: (id) => getVpc(deps, caller, id),
+    route_table: (id) => getRouteTable(deps, caller, id),
+    firewall_group: (id) => sharedOrOwn(deps, caller, id),
     // The physical topology is the operator's: tenants learn of a fault, not of the device.
     sdn_host: () => (isAdmin(caller) ? Promise.resolve() : Promise.reject(new Error("admin only"))),
     sdn_device: () => (isAdmin(caller) ? Promise.resolve() : Promise.reject(new Error("admin only"))),
@@ -261,11 +263,13 @@ async function canSee(deps: NetworkDeps, caller: AuthContext, owner: Owner): Pro
   }
 }
 
-/** VPC resources are their project's (interim: the VPC and FWaaS services land next). */
-async function ownedRow(deps: NetworkDeps, caller: AuthContext, table: string, id: string): Promise<void> {
-  const { rows } = await sql<{ project_id: string }>`select project_id from ${sql.table(table)}
-    where id = ${id}`.execute(reader(deps));
-  if (rows[0]?.project_id !== caller.project_id) throw new NetworkNotFound(id);
+/** A firewall group is its project's, or everyone's when shared. */
+async function sharedOrOwn(deps: NetworkDeps, caller: AuthContext, id: string): Promise<void> {
+  const { rows } = await sql<{ project_id: string; shared: number | boolean }>`select project_id, shared
+    from firewall_groups where id = ${id}`.execute(reader(deps));
+  const row = rows[0];
+  if (row === undefined || (row.project_id !== caller.project_id && !row.shared))
+    throw new NetworkNotFound(id);
 }
 
 async function portForwardingOf(deps: NetworkDeps, caller: AuthContext, id: string): Promise<void> {

@@ -31,6 +31,7 @@ test("discovery, resources and an extension list of what is implemented", async 
     "standard-attr-tag",
     "revision-if-match",
     "filter-validation",
+    "fwaas_v2",
   ]) {
     assert.ok(aliases.includes(alias), alias);
   }

@@ -1,6 +1,12 @@
 import { parseArgs } from "node:util";
 import type { Topology, TreeDevice, TreeHost, TreeZone } from "../../network/topology/tree.ts";
-import { openSession, UsageError, type Session } from "../openstack-session.ts";
+import {
+  ApiError,
+  networkCall as request,
+  openSession,
+  UsageError,
+  type Session,
+} from "../openstack-session.ts";
 
 export const TOPOLOGY_USAGE = `Usage: stratus topology [--json]
        stratus topology host down|up <name>
@@ -10,9 +16,6 @@ gateways and appliances, with what is DOWN and why; --json prints the API's JSON
 a host's or device's state (fault injection). Reads OS_* variables (source data/admin-openrc.sh).
 Exits 0, 1 on an API error, 2 on a usage error.
 `;
-
-/** An answer from the API that is not what was asked for: exit 1 with its message. */
-class ApiError extends Error {}
 
 type Command =
   { kind: "show"; json: boolean } | { kind: "set"; target: "host" | "device"; state: string; name: string };
@@ -78,21 +81,6 @@ async function setState(
   );
   const node = answer[target];
   return `${target} ${name}: state ${state}, status ${node === undefined ? "?" : mark(node)}\n`;
-}
-
-async function request<T>(session: Session, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${session.endpoint("network")}${path}`, {
-    method,
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json",
-      "x-auth-token": session.token,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const answer = (await response.json().catch(() => ({}))) as T & { NeutronError?: { message: string } };
-  if (!response.ok) throw new ApiError(answer.NeutronError?.message ?? `HTTP ${response.status}`);
-  return answer;
 }
 
 /** "up", or "DOWN (reason)". */

@@ -10,6 +10,9 @@ import * as subnetpools from "./0008-network-subnetpools.ts";
 import * as rbac from "./0009-network-rbac.ts";
 import * as networkQos from "./0010-network-qos.ts";
 import * as sdnTopology from "./0011-sdn-topology.ts";
+import * as networkFwaas from "./0012-network-fwaas.ts";
+import * as networkVpc from "./0013-network-vpc.ts";
+import * as imageCore from "./0014-image-core.ts";
 
 /** Every migration, in order. Frozen once merged: change the schema with a new entry. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +27,7 @@ export const migrations: Record<string, Migration> = {
   "0009-network-rbac": rbac,
   "0010-network-qos": networkQos,
   "0011-sdn-topology": sdnTopology,
+  "0012-network-fwaas": networkFwaas,
+  "0013-network-vpc": networkVpc,
+  "0014-image-core": imageCore,
 };

@@ -7,7 +7,14 @@ import { HTTPNotFound } from "../errors.ts";
 import type { NetworkTables } from "../tables.ts";
 import { effectiveStatuses, type Effective } from "./effective.ts";
 import { SdnNameInUse } from "./errors.ts";
-import { lockTopology, selectByName, selectTopology, type TopologyTable } from "./store.ts";
+import {
+  deleteLinksOf,
+  deleteRow,
+  lockTopology,
+  selectByName,
+  selectTopology,
+  type TopologyTable,
+} from "./store.ts";
 
 /** What every topology resource does the same way: admin-only policy, bulk create, events. */
 
@@ -103,3 +110,16 @@ export function noTags(): Promise<string[]> {
 }
 
 export const parseList = (text: string): string[] => JSON.parse(text) as string[];
+
+/** Deletes a host or device with its links, announcing each link and then the node. */
+export async function removeNode(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  kind: "host" | "device",
+  view: { id: string },
+): Promise<void> {
+  for (const link of await deleteLinksOf(tx.db, kind, view.id))
+    await announce(deps, tx, "sdn_link", "delete", link);
+  await deleteRow(tx.db, kind === "host" ? "sdn_hosts" : "sdn_devices", view.id);
+  await announce(deps, tx, `sdn_${kind}`, "delete", view);
+}

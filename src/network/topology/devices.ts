@@ -7,6 +7,7 @@ import { reader, type NetworkDeps, type NetworkTx } from "../deps.ts";
 import {
   adminOnly,
   announce,
+  removeNode,
   checkNameFree,
   createAll,
   currentStatuses,
@@ -128,11 +129,7 @@ export async function deleteDevice(deps: NetworkDeps, auth: AuthContext | null, 
   adminOnly(auth, "delete_sdn_device");
   await writeTopology(deps, async (tx) => {
     const row = await deviceOrThrow(tx.db, id);
-    const view = deviceView(row, await currentStatuses(tx.db));
-    for (const link of await store.deleteLinksOf(tx.db, "device", id))
-      await announce(deps, tx, "sdn_link", "delete", link);
-    await store.deleteRow(tx.db, "sdn_devices", id);
-    await announce(deps, tx, "sdn_device", "delete", view);
+    await removeNode(deps, tx, "device", deviceView(row, await currentStatuses(tx.db)));
   });
 }
 

@@ -7,6 +7,7 @@ import { reader, type NetworkDeps, type NetworkTx } from "../deps.ts";
 import {
   adminOnly,
   announce,
+  removeNode,
   checkNameFree,
   createAll,
   currentStatuses,
@@ -115,11 +116,7 @@ export async function deleteHost(deps: NetworkDeps, auth: AuthContext | null, id
   adminOnly(auth, "delete_sdn_host");
   await writeTopology(deps, async (tx) => {
     const row = await hostOrThrow(tx.db, id);
-    const view = hostView(row, await currentStatuses(tx.db));
-    for (const link of await store.deleteLinksOf(tx.db, "host", id))
-      await announce(deps, tx, "sdn_link", "delete", link);
-    await store.deleteRow(tx.db, "sdn_hosts", id);
-    await announce(deps, tx, "sdn_host", "delete", view);
+    await removeNode(deps, tx, "host", hostView(row, await currentStatuses(tx.db)));
   });
 }
 

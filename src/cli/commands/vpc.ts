@@ -1,0 +1,146 @@
+import { parseArgs } from "node:util";
+import type { RouteTable } from "../../network/vpc/route-tables.ts";
+import type { Vpc } from "../../network/vpc/vpcs.ts";
+import { ApiError, networkCall, openSession, UsageError, type Session } from "../openstack-session.ts";
+
+export const VPC_USAGE = `Usage: stratus vpc show <vpc name or id> [--json]
+Prints a VPC as a tree: its CIDRs and zones, router, subnets by availability zone with the route
+table and network ACL of each, route tables, network ACLs and floating IPs. --json prints the
+gathered API answers. Reads OS_* variables (source data/admin-openrc.sh). Exits 0, 1 on an API
+error, 2 on a usage error.
+`;
+
+interface SubnetInfo {
+  id: string;
+  name: string;
+  cidr: string;
+  network_id: string;
+}
+interface FirewallGroup {
+  id: string;
+  name: string;
+  ports: string[];
+  ingress_firewall_policy_id: string | null;
+  egress_firewall_policy_id: string | null;
+}
+interface FloatingIp {
+  floating_ip_address: string;
+  fixed_ip_address: string | null;
+  port_id: string | null;
+}
+
+/** What `vpc show` gathers: the VPC and what hangs off its router. */
+export interface VpcTree {
+  vpc: Vpc;
+  subnets: Array<SubnetInfo & { zone: string; interface_port: string }>;
+  route_tables: RouteTable[];
+  firewall_groups: FirewallGroup[];
+  floating_ips: FloatingIp[];
+}
+
+/** `stratus vpc show <vpc>`. Returns the exit code. */
+export async function vpc(argv: string[]): Promise<number> {
+  let target: { name: string; json: boolean };
+  try {
+    target = parseCommand(argv);
+  } catch (error) {
+    process.stderr.write(`stratus vpc: ${(error as Error).message}\n\n${VPC_USAGE}`);
+    return 2;
+  }
+  try {
+    const tree = await gather(await openSession(), target.name);
+    process.stdout.write(target.json ? `${JSON.stringify(tree, null, 2)}\n` : render(tree));
+    return 0;
+  } catch (error) {
+    process.stderr.write(`stratus vpc: ${(error as Error).message}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+function parseCommand(argv: string[]): { name: string; json: boolean } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { json: { type: "boolean" } },
+    allowPositionals: true,
+  });
+  const [command, name, ...extra] = positionals;
+  if (command !== "show") throw new UsageError(`unknown subcommand '${command ?? ""}'`);
+  if (name === undefined || extra.length > 0) throw new UsageError("name exactly one VPC");
+  return { name, json: values.json === true };
+}
+
+async function gather(session: Session, nameOrId: string): Promise<VpcTree> {
+  const get = <T>(path: string) => networkCall<T>(session, "GET", path);
+  const found = await get<{ vpcs: Vpc[] }>(`/v2.0/vpcs?name=${encodeURIComponent(nameOrId)}`);
+  const vpc =
+    found.vpcs[0] ??
+    (await get<{ vpc: Vpc }>(`/v2.0/vpcs/${encodeURIComponent(nameOrId)}`).catch(() => undefined))?.vpc;
+  if (vpc === undefined) throw new ApiError(`no VPC named ${nameOrId}`);
+  const router = encodeURIComponent(vpc.router_id);
+  const [legs, tables, groups, fips, networks] = await Promise.all([
+    get<{ ports: Array<{ id: string; fixed_ips: Array<{ subnet_id: string }> }> }>(
+      `/v2.0/ports?device_id=${router}&device_owner=network:router_interface`,
+    ),
+    get<{ route_tables: RouteTable[] }>(`/v2.0/route-tables?vpc_id=${encodeURIComponent(vpc.id)}`),
+    get<{ firewall_groups: FirewallGroup[] }>("/v2.0/fwaas/firewall_groups"),
+    get<{ floatingips: FloatingIp[] }>(`/v2.0/floatingips?router_id=${router}`),
+    get<{ networks: Array<{ id: string; availability_zone_hints: string[] }> }>("/v2.0/networks"),
+  ]);
+  const legOf = new Map(legs.ports.flatMap((port) => port.fixed_ips.map((ip) => [ip.subnet_id, port.id])));
+  const ids = [...legOf.keys()].map((id) => `id=${encodeURIComponent(id)}`).join("&");
+  const subnets = ids === "" ? [] : (await get<{ subnets: SubnetInfo[] }>(`/v2.0/subnets?${ids}`)).subnets;
+  const zoneOf = new Map(networks.networks.map((n) => [n.id, n.availability_zone_hints[0] ?? "-"]));
+  const legIds = new Set(legOf.values());
+  return {
+    vpc,
+    subnets: subnets.map((s) => ({
+      ...s,
+      zone: zoneOf.get(s.network_id) ?? "-",
+      interface_port: legOf.get(s.id) ?? "",
+    })),
+    route_tables: tables.route_tables,
+    firewall_groups: groups.firewall_groups.filter((g) => g.ports.some((port) => legIds.has(port))),
+    floating_ips: fips.floatingips,
+  };
+}
+
+/** The tree a person reads. */
+export function render(tree: VpcTree): string {
+  const { vpc } = tree;
+  const lines = [
+    `VPC ${vpc.name} (${vpc.id}) ${vpc.status}`,
+    `  CIDRs: ${vpc.cidrs.map((cidr, i) => (i === 0 ? `${cidr} (primary)` : cidr)).join(", ")}`,
+    `  Zones: ${vpc.availability_zones.join(", ") || "-"}`,
+    `  Router: ${vpc.router_id}   Security group: ${vpc.security_group_id}`,
+    "  Subnets:",
+  ];
+  const tableOf = (subnet: string) =>
+    tree.route_tables.find((t) => t.subnets.includes(subnet)) ?? tree.route_tables.find((t) => t.main);
+  for (const zone of [...new Set(tree.subnets.map((s) => s.zone))].sort()) {
+    lines.push(`    zone ${zone}:`);
+    for (const subnet of tree.subnets.filter((s) => s.zone === zone)) {
+      const acl = tree.firewall_groups.find((g) => g.ports.includes(subnet.interface_port));
+      lines.push(
+        `      ${subnet.name || subnet.id} ${subnet.cidr}  route table ${tableOf(subnet.id)?.name ?? "-"}` +
+          (acl === undefined ? "" : `  network ACL ${acl.name || acl.id}`),
+      );
+    }
+  }
+  lines.push("  Route tables:");
+  for (const table of tree.route_tables) {
+    lines.push(`    ${table.name || table.id}${table.main ? " [main]" : ""} (${table.id})`);
+    for (const route of table.routes)
+      lines.push(
+        `      ${route.destination} -> ${route.nexthop_type}${route.nexthop === null ? "" : ` ${route.nexthop}`}`,
+      );
+  }
+  lines.push("  Network ACLs:");
+  for (const group of tree.firewall_groups)
+    lines.push(
+      `    ${group.name || group.id}: ingress policy ${group.ingress_firewall_policy_id ?? "-"}, egress policy ${group.egress_firewall_policy_id ?? "-"}`,
+    );
+  lines.push("  Floating IPs:");
+  for (const fip of tree.floating_ips)
+    lines.push(`    ${fip.floating_ip_address} -> ${fip.fixed_ip_address ?? "(not associated)"}`);
+  return `${lines.join("\n")}\n`;
+}
