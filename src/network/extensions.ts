@@ -250,6 +250,13 @@ export const extensions: readonly Extension[] = [
       "Route tables of a VPC (/v2.0/route-tables): routes to a port or a blackhole applied to the " +
       "subnets associated with the table (the main table serves the others).",
   },
+  {
+    alias: "vdc",
+    name: "Virtual data centres",
+    description:
+      "A tenant's virtual data centre (/v2.0/vdcs), one per project: its quotas (the project's " +
+      "limits, sized by an admin), its usage and its VPCs.",
+  },
 ];
 
 export function extensionView(extension: Extension) {

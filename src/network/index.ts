@@ -21,6 +21,7 @@ import { registerL3Routes } from "./routes/l3.ts";
 import { registerQosRoutes } from "./routes/qos.ts";
 import { registerFwaasRoutes } from "./fwaas/routes.ts";
 import { registerTopologyRoutes } from "./topology/routes.ts";
+import { registerVdcRoutes } from "./vdc/routes.ts";
 import { registerVpcRoutes } from "./vpc/routes.ts";
 import { tracePacket, type Tracer } from "./traces.ts";
 import { floatingIpStatistics, portStatistics } from "./traffic-counters.ts";
@@ -72,6 +73,7 @@ export function networkService(deps: NetworkDeps) {
     }));
     registerTopologyRoutes(app, deps);
     registerVpcRoutes(app, deps);
+    registerVdcRoutes(app, deps);
     registerCollection(app, {
       member: "network",
       collection: "networks",

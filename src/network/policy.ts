@@ -28,6 +28,8 @@ export const networkPolicy: PolicyTable = {
   update_subnet: ownerMember,
   delete_subnet: ownerMember,
   get_quota: anyOf(admin, projectReader),
+  // A VDC is its project's quotas and usage: readable like them; created, sized and deleted by admins.
+  get_vdc: anyOf(admin, projectReader),
   create_security_group: ownerMember,
   update_security_group: ownerMember,
   delete_security_group: ownerMember,

@@ -46,14 +46,29 @@ export async function getQuotaDetails(
   deps: NetworkDeps,
   auth: AuthContext | null,
   projectId: string,
-): Promise<Record<string, { limit: number; used: number; reserved: number }>> {
+): Promise<Record<string, QuotaDetail>> {
   authorize(auth, "get_quota", { project_id: projectId });
-  const limits = await limitsOf(deps, projectId);
-  const details: Record<string, { limit: number; used: number; reserved: number }> = {};
+  return quotaDetailsOf(deps, projectId);
+}
+
+export interface QuotaDetail {
+  limit: number;
+  used: number;
+  reserved: number;
+}
+
+/** Every limit of the project with its usage (a VDC's roll-up, too). */
+export async function quotaDetailsOf(
+  deps: NetworkDeps,
+  projectId: string,
+  db = reader(deps),
+): Promise<Record<string, QuotaDetail>> {
+  const limits = await limitsOf(deps, projectId, db);
+  const details: Record<string, QuotaDetail> = {};
   for (const [resource, limit] of Object.entries(limits)) {
     const used =
       resource in store.COUNTED
-        ? await store.countOwned(reader(deps), resource as store.CountedResource, projectId)
+        ? await store.countOwned(db, resource as store.CountedResource, projectId)
         : 0;
     details[resource] = { limit, used, reserved: 0 };
   }
@@ -79,9 +94,18 @@ export async function updateQuota(
   input: Record<string, unknown>,
 ): Promise<Quota> {
   authorize(auth, "update_quota", { project_id: projectId });
+  const limits = checkedLimits(input);
+  return write(deps, async (tx) => {
+    await saveLimits(deps, tx, projectId, limits);
+    return limitsOf(deps, projectId, tx.db);
+  });
+}
+
+/** Neutron's checks of a quota update body: known resources, integers from -1. */
+export function checkedLimits(input: Record<string, unknown>): Array<readonly [string, number]> {
   const unknown = Object.keys(input).filter((key) => !(key in DEFAULT_QUOTAS));
   if (unknown.length > 0) throw new HTTPBadRequest(`Unrecognized attribute(s) '${unknown.join(", ")}'`);
-  const limits = Object.entries(input).map(([resource, value]) => {
+  return Object.entries(input).map(([resource, value]) => {
     const limit = toInteger(value);
     if (limit < -1)
       throw new HTTPBadRequest(
@@ -89,12 +113,17 @@ export async function updateQuota(
       );
     return [resource, limit] as const;
   });
-  return write(deps, async (tx) => {
-    for (const [resource, limit] of limits) await store.upsertLimit(tx.db, projectId, resource, limit);
-    const quota = await limitsOf(deps, projectId, tx.db);
-    await emit(deps, tx, "quota", "update", { id: projectId, project_id: projectId });
-    return quota;
-  });
+}
+
+/** Writes the limits in the caller's transaction and announces the project's quota change. */
+export async function saveLimits(
+  deps: NetworkDeps,
+  tx: NetworkTx,
+  projectId: string,
+  limits: ReadonlyArray<readonly [string, number]>,
+): Promise<void> {
+  for (const [resource, limit] of limits) await store.upsertLimit(tx.db, projectId, resource, limit);
+  await emit(deps, tx, "quota", "update", { id: projectId, project_id: projectId });
 }
 
 export async function resetQuota(

@@ -328,4 +328,13 @@ export interface NetworkTables {
     nexthop: string | null;
   };
   route_table_subnets: { subnet_id: string; route_table_id: string };
+  /** [vdc] (0016): one per project. */
+  vdcs: {
+    id: string;
+    project_id: string;
+    name: string;
+    description: string;
+    created_at: string;
+    updated_at: string;
+  };
 }

@@ -13,6 +13,7 @@ import * as sdnTopology from "./0011-sdn-topology.ts";
 import * as networkFwaas from "./0012-network-fwaas.ts";
 import * as networkVpc from "./0013-network-vpc.ts";
 import * as imageCore from "./0014-image-core.ts";
+import * as networkVdc from "./0016-network-vdc.ts";
 
 /** Every migration, in order. Frozen once merged: change the schema with a new entry. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "0012-network-fwaas": networkFwaas,
   "0013-network-vpc": networkVpc,
   "0014-image-core": imageCore,
+  "0016-network-vdc": networkVdc,
 };
