@@ -110,6 +110,12 @@ test("stratus vpc show prints the VPC as a tree; usage errors exit 2, an unknown
   });
   assert.equal(table.status, 201, JSON.stringify(table.body));
   const tableId = (table.body.route_table as { id: string }).id;
+  const frontNet = ((await http("GET", `/subnets/${front}`)).body.subnet as { network_id: string })
+    .network_id;
+  for (const host of ["compute-2", "compute-1"]) {
+    const port = await http("POST", "/ports", { port: { network_id: frontNet, "binding:host_id": host } });
+    assert.equal(port.status, 201, JSON.stringify(port.body));
+  }
   const moved = await http("PUT", `/route-tables/${tableId}/associate_subnets`, { subnet_ids: [front] });
   assert.equal(moved.status, 200, JSON.stringify(moved.body));
 
@@ -117,7 +123,7 @@ test("stratus vpc show prints the VPC as a tree; usage errors exit 2, an unknown
   assert.equal(shown.code, 0, shown.stderr);
   assert.match(shown.stdout, /^VPC tree \(.+\) ACTIVE$/m);
   assert.match(shown.stdout, /CIDRs: 10\.5\.0\.0\/16 \(primary\), 10\.6\.0\.0\/16/);
-  assert.match(shown.stdout, /front 10\.5\.1\.0\/24 {2}route table isolated/);
+  assert.match(shown.stdout, /front 10\.5\.1\.0\/24 {2}route table isolated {2}hosts compute-1, compute-2/);
   assert.match(shown.stdout, /back 10\.6\.1\.0\/24 {2}route table /);
   assert.match(
     shown.stdout,

@@ -5,7 +5,7 @@ import { ApiError, networkCall, openSession, UsageError, type Session } from "..
 
 export const VPC_USAGE = `Usage: stratus vpc show <vpc name or id> [--json]
 Prints a VPC as a tree: its CIDRs and zones, router, subnets by availability zone with the route
-table and network ACL of each, route tables, network ACLs and floating IPs. --json prints the
+table, network ACL and hosts of each, route tables, network ACLs and floating IPs. --json prints the
 gathered API answers. Reads OS_* variables (source data/admin-openrc.sh). Exits 0, 1 on an API
 error, 2 on a usage error.
 `;
@@ -32,7 +32,8 @@ interface FloatingIp {
 /** What `vpc show` gathers: the VPC and what hangs off its router. */
 export interface VpcTree {
   vpc: Vpc;
-  subnets: Array<SubnetInfo & { zone: string; interface_port: string }>;
+  /** Each subnet with its zone, its router interface and the hosts its ports are bound to. */
+  subnets: Array<SubnetInfo & { zone: string; interface_port: string; hosts: string[] }>;
   route_tables: RouteTable[];
   firewall_groups: FirewallGroup[];
   floating_ips: FloatingIp[];
@@ -90,6 +91,7 @@ async function gather(session: Session, nameOrId: string): Promise<VpcTree> {
   const ids = [...legOf.keys()].map((id) => `id=${encodeURIComponent(id)}`).join("&");
   const subnets = ids === "" ? [] : (await get<{ subnets: SubnetInfo[] }>(`/v2.0/subnets?${ids}`)).subnets;
   const zoneOf = new Map(networks.networks.map((n) => [n.id, n.availability_zone_hints[0] ?? "-"]));
+  const hostsOf = await hostsBySubnet(session, subnets);
   const legIds = new Set(legOf.values());
   return {
     vpc,
@@ -97,11 +99,29 @@ async function gather(session: Session, nameOrId: string): Promise<VpcTree> {
       ...s,
       zone: zoneOf.get(s.network_id) ?? "-",
       interface_port: legOf.get(s.id) ?? "",
+      hosts: hostsOf.get(s.id) ?? [],
     })),
     route_tables: tables.route_tables,
     firewall_groups: groups.firewall_groups.filter((g) => g.ports.some((port) => legIds.has(port))),
     floating_ips: fips.floatingips,
   };
+}
+
+/** The hosts (binding:host_id) of each subnet's ports: where the subnet really runs. */
+async function hostsBySubnet(session: Session, subnets: SubnetInfo[]): Promise<Map<string, string[]>> {
+  const hosts = new Map<string, Set<string>>();
+  if (subnets.length === 0) return new Map();
+  const query = [...new Set(subnets.map((s) => `network_id=${encodeURIComponent(s.network_id)}`))].join("&");
+  const { ports } = await networkCall<{
+    ports: Array<{ "binding:host_id"?: string; fixed_ips: Array<{ subnet_id: string }> }>;
+  }>(session, "GET", `/v2.0/ports?${query}`);
+  for (const port of ports) {
+    const host = port["binding:host_id"] ?? "";
+    if (host === "") continue;
+    for (const ip of port.fixed_ips)
+      hosts.set(ip.subnet_id, (hosts.get(ip.subnet_id) ?? new Set()).add(host));
+  }
+  return new Map([...hosts].map(([subnet, names]) => [subnet, [...names].sort()]));
 }
 
 /** The tree a person reads. */
@@ -122,7 +142,8 @@ export function render(tree: VpcTree): string {
       const acl = tree.firewall_groups.find((g) => g.ports.includes(subnet.interface_port));
       lines.push(
         `      ${subnet.name || subnet.id} ${subnet.cidr}  route table ${tableOf(subnet.id)?.name ?? "-"}` +
-          (acl === undefined ? "" : `  network ACL ${acl.name || acl.id}`),
+          (acl === undefined ? "" : `  network ACL ${acl.name || acl.id}`) +
+          (subnet.hosts.length === 0 ? "" : `  hosts ${subnet.hosts.join(", ")}`),
       );
     }
   }
