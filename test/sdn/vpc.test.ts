@@ -138,3 +138,25 @@ test("a firewall group on the back subnet is a stateless ACL: ssh gets in, its r
   assert.match(denied.detail, /stateless/);
   assert.equal(denied.object?.name, `nacl-${group.id}-ingress`);
 });
+
+test("a VPC across two zones: subnets in different zones reach each other through the VPC router", async () => {
+  for (const name of ["az-east", "az-west"]) await created("/sdn/zones", { zone: { name } });
+  const multi = await created<{ id: string; router_id: string }>("/vpcs", {
+    vpc: { name: "multi", cidrs: ["10.20.0.0/16"], availability_zones: ["az-east", "az-west"] },
+  });
+  const subnet = (name: string, cidr: string, zone: string) =>
+    created<{ id: string; network_id: string; availability_zone: string }>(`/vpcs/${multi.id}/subnets`, {
+      subnet: { name, cidr, availability_zone: zone },
+    });
+  const east = await subnet("east", "10.20.1.0/24", "az-east");
+  const west = await subnet("west", "10.20.2.0/24", "az-west");
+  assert.deepEqual([east.availability_zone, west.availability_zone], ["az-east", "az-west"]);
+  const port = async (network: string) =>
+    (await created("/ports", { port: { network_id: network, "binding:host_id": "compute-1" } })).id;
+  const [a, b] = [await port(east.network_id), await port(west.network_id)];
+  await t.ctx.sdn.reconcileNow();
+  const result = await traced({ source_port_id: a, destination_port_id: b });
+  assert.equal(result.verdict, "delivered", JSON.stringify(result.hops));
+  assert.ok(result.hops.some((hop) => hop.step === "router_port" || hop.step === "route"));
+  assert.equal(result.reply?.verdict, "delivered");
+});
