@@ -9,6 +9,7 @@ import {
   HTTPUnsupportedMediaType,
 } from "./errors.ts";
 import { recoverUploads } from "./image-data.ts";
+import { registerMetadefs } from "./metadefs/routes.ts";
 import { registerDiscovery } from "./routes/discovery.ts";
 import { JSON_PATCH, registerImageRoutes } from "./routes/images.ts";
 
@@ -31,12 +32,18 @@ export function imageService(deps: ImageDeps) {
     app.addHook("onRequest", async (req) => {
       const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
       const path = req.url.split("?")[0] ?? "";
-      if (req.method === "PUT" && path.endsWith("/file") && type !== "application/octet-stream")
+      if (
+        req.method === "PUT" &&
+        path.includes("/v2/images/") &&
+        path.endsWith("/file") &&
+        type !== "application/octet-stream"
+      )
         throw new HTTPUnsupportedMediaType();
       if (req.method === "PATCH" && type !== JSON_PATCH) throw new HTTPUnsupportedMediaType();
     });
     registerDiscovery(app, deps.stores);
     registerImageRoutes(app, deps);
+    await registerMetadefs(app, deps);
   };
 }
 

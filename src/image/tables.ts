@@ -1,5 +1,7 @@
+import type { MetadefTables } from "./metadefs/store.ts";
+
 /** The image service's slice of the schema (0014). Booleans are 0/1 integers; times ISO text. */
-export interface ImageTables {
+export interface ImageTables extends MetadefTables {
   images: ImageRow;
   image_properties: { image_id: string; name: string; value: string };
   image_tags: { image_id: string; tag: string };

@@ -14,6 +14,7 @@ import * as networkFwaas from "./0012-network-fwaas.ts";
 import * as networkVpc from "./0013-network-vpc.ts";
 import * as imageCore from "./0014-image-core.ts";
 import * as networkVdc from "./0016-network-vdc.ts";
+import * as imageMetadefs from "./0017-image-metadefs.ts";
 
 /** Every migration, in order. Frozen once merged: change the schema with a new entry. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "0013-network-vpc": networkVpc,
   "0014-image-core": imageCore,
   "0016-network-vdc": networkVdc,
+  "0017-image-metadefs": imageMetadefs,
 };
