@@ -141,6 +141,16 @@ export async function transaction<DB, T>(
 }
 
 /** SQLite reports unique violations as SQLITE_CONSTRAINT_*, PostgreSQL as SQLSTATE 23505. */
+/** Runs a write; a unique-key violation becomes `conflict()` (the key settles races, not a check). */
+export async function onDuplicate<T>(write: Promise<T>, conflict: () => Error): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict();
+    throw error;
+  }
+}
+
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof Error) || !("code" in error)) return false;
   return (

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import { isUniqueViolation } from "../../db/index.ts";
+import { onDuplicate } from "../../db/index.ts";
 import type { AuthContext } from "../../http/auth.ts";
 import {
   authorize,
@@ -130,12 +130,9 @@ export async function insertNamespace(deps: ImageDeps, tx: ImageTx, body: Body, 
   const at = now(deps);
   const fields = namespaceFields({ owner, ...body });
   const row: NamespaceRow = { id: randomUUID(), ...fields, created_at: at, updated_at: at };
-  try {
-    await tx.db.insertInto("metadef_namespaces").values(row).execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicate(row.namespace);
-    throw error;
-  }
+  await onDuplicate(tx.db.insertInto("metadef_namespaces").values(row).execute(), () =>
+    duplicate(row.namespace),
+  );
   const list = (key: string): unknown[] => (Array.isArray(body[key]) ? (body[key] as unknown[]) : []);
   for (const association of list("resource_type_associations"))
     await insertAssociation(deps, tx, row, asBody(association));
@@ -193,12 +190,10 @@ export async function updateNamespace(
       ...namespaceFields(asBody(body), current),
       updated_at: now(deps),
     };
-    try {
-      await tx.db.updateTable("metadef_namespaces").set(row).where("id", "=", row.id).execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw duplicate(row.namespace);
-      throw error;
-    }
+    await onDuplicate(
+      tx.db.updateTable("metadef_namespaces").set(row).where("id", "=", row.id).execute(),
+      () => duplicate(row.namespace),
+    );
     await emit(deps, tx, "metadef_namespace.update", row.namespace, row.owner, namespaceView(row));
     return fullView(tx.db, row);
   });

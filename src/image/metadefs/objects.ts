@@ -1,4 +1,4 @@
-import { isUniqueViolation } from "../../db/index.ts";
+import { onDuplicate } from "../../db/index.ts";
 import type { AuthContext } from "../../http/auth.ts";
 import { emit, now, reader, requireAuth, write, type ImageDeps, type ImageTx } from "../deps.ts";
 import { HTTPBadRequest, HTTPConflict, HTTPNotFound } from "../errors.ts";
@@ -58,12 +58,9 @@ export function objectView(ns: NamespaceRow, row: ObjectRow): Record<string, unk
 export async function insertObject(deps: ImageDeps, tx: ImageTx, ns: NamespaceRow, body: Body) {
   const at = now(deps);
   const row: ObjectRow = { namespace_id: ns.id, ...objectFields(body), created_at: at, updated_at: at };
-  try {
-    await tx.db.insertInto("metadef_objects").values(row).execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicate(ns.namespace, row.name);
-    throw error;
-  }
+  await onDuplicate(tx.db.insertInto("metadef_objects").values(row).execute(), () =>
+    duplicate(ns.namespace, row.name),
+  );
   return row;
 }
 
@@ -105,17 +102,15 @@ export async function updateObject(
     const current = await store.selectObject(tx.db, namespace.id, name);
     if (current === undefined) throw notFound(ns, name);
     const row: ObjectRow = { ...current, ...objectFields(asBody(body)), updated_at: now(deps) };
-    try {
-      await tx.db
+    await onDuplicate(
+      tx.db
         .updateTable("metadef_objects")
         .set(row)
         .where("namespace_id", "=", namespace.id)
         .where("name", "=", name)
-        .execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw duplicate(ns, row.name);
-      throw error;
-    }
+        .execute(),
+      () => duplicate(ns, row.name),
+    );
     const view = objectView(namespace, row);
     await emit(deps, tx, "metadef_object.update", ns, namespace.owner, { namespace: ns, ...view });
     return view;

@@ -1,4 +1,4 @@
-import { isUniqueViolation } from "../../db/index.ts";
+import { onDuplicate } from "../../db/index.ts";
 import type { AuthContext } from "../../http/auth.ts";
 import { emit, now, reader, requireAuth, write, type ImageDeps, type ImageTx } from "../deps.ts";
 import { HTTPBadRequest, HTTPConflict, HTTPNotFound } from "../errors.ts";
@@ -60,12 +60,9 @@ export function propertiesMap(rows: PropertyRow[]): Record<string, unknown> {
 
 export async function insertProperty(deps: ImageDeps, tx: ImageTx, ns: NamespaceRow, body: Body) {
   const row = propertyRow(ns, body, now(deps));
-  try {
-    await tx.db.insertInto("metadef_properties").values(row).execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicate(ns.namespace, row.name);
-    throw error;
-  }
+  await onDuplicate(tx.db.insertInto("metadef_properties").values(row).execute(), () =>
+    duplicate(ns.namespace, row.name),
+  );
   return row;
 }
 
@@ -106,17 +103,15 @@ export async function updateProperty(
     const current = await store.selectProperty(tx.db, namespace.id, name);
     if (current === undefined) throw notFound(ns, name);
     const row = { ...propertyRow(namespace, asBody(body), now(deps)), created_at: current.created_at };
-    try {
-      await tx.db
+    await onDuplicate(
+      tx.db
         .updateTable("metadef_properties")
         .set(row)
         .where("namespace_id", "=", namespace.id)
         .where("name", "=", name)
-        .execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw duplicate(ns, row.name);
-      throw error;
-    }
+        .execute(),
+      () => duplicate(ns, row.name),
+    );
     const view = propertyView(row);
     await emit(deps, tx, "metadef_property.update", ns, namespace.owner, { namespace: ns, ...view });
     return view;

@@ -1,4 +1,4 @@
-import { isUniqueViolation } from "../../db/index.ts";
+import { onDuplicate } from "../../db/index.ts";
 import type { AuthContext } from "../../http/auth.ts";
 import { emit, now, reader, requireAuth, write, type ImageDeps, type ImageTx } from "../deps.ts";
 import { HTTPConflict, HTTPNotFound } from "../errors.ts";
@@ -55,12 +55,10 @@ export async function insertAssociation(deps: ImageDeps, tx: ImageTx, ns: Namesp
     created_at: at,
     updated_at: at,
   };
-  try {
-    await tx.db.insertInto("metadef_namespace_resource_types").values(row).execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new HTTPConflict(association(name, ns.namespace, "already exists"));
-    throw error;
-  }
+  await onDuplicate(
+    tx.db.insertInto("metadef_namespace_resource_types").values(row).execute(),
+    () => new HTTPConflict(association(name, ns.namespace, "already exists")),
+  );
   return row;
 }
 

@@ -1,4 +1,4 @@
-import { isUniqueViolation } from "../../db/index.ts";
+import { onDuplicate } from "../../db/index.ts";
 import type { AuthContext } from "../../http/auth.ts";
 import { emit, now, reader, requireAuth, write, type ImageDeps, type ImageTx } from "../deps.ts";
 import { HTTPBadRequest, HTTPConflict, HTTPNotFound } from "../errors.ts";
@@ -23,12 +23,9 @@ export function tagView(row: MetadefChild): Record<string, unknown> {
 export async function insertTag(deps: ImageDeps, tx: ImageTx, ns: NamespaceRow, name: string) {
   const at = now(deps);
   const row: MetadefChild = { namespace_id: ns.id, name, created_at: at, updated_at: at };
-  try {
-    await tx.db.insertInto("metadef_tags").values(row).execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicate(ns.namespace, name);
-    throw error;
-  }
+  await onDuplicate(tx.db.insertInto("metadef_tags").values(row).execute(), () =>
+    duplicate(ns.namespace, name),
+  );
   return row;
 }
 
@@ -97,17 +94,15 @@ export async function updateTag(
     const current = await store.selectTag(tx.db, namespace.id, name);
     if (current === undefined) throw notFound(ns, name);
     const row = { ...current, name: newName, updated_at: now(deps) };
-    try {
-      await tx.db
+    await onDuplicate(
+      tx.db
         .updateTable("metadef_tags")
         .set(row)
         .where("namespace_id", "=", namespace.id)
         .where("name", "=", name)
-        .execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw duplicate(ns, newName);
-      throw error;
-    }
+        .execute(),
+      () => duplicate(ns, newName),
+    );
     const view = tagView(row);
     await emit(deps, tx, "metadef_tag.update", ns, namespace.owner, { namespace: ns, ...view });
     return view;

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { AuthContext } from "../../http/auth.ts";
 import { parseBody, type AttributeMap } from "../../lib/attributes.ts";
-import { isUniqueViolation } from "../../db/index.ts";
+import { onDuplicate } from "../../db/index.ts";
 import { authorize, write, type NetworkDeps, type NetworkTx } from "../deps.ts";
 import { HTTPNotFound } from "../errors.ts";
 import type { NetworkTables } from "../tables.ts";
@@ -84,12 +84,7 @@ export async function checkNameFree(
 
 /** A racing writer outside the lock (none today) still gets 409, not 500. */
 export async function uniquely(resource: string, name: string, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new SdnNameInUse(resource, name);
-    throw error;
-  }
+  await onDuplicate(fn(), () => new SdnNameInUse(resource, name));
 }
 
 /** The effective status of every host and device (the topology tables, then the pure rule). */
