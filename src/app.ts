@@ -44,7 +44,7 @@ export async function buildApp(
   await app.register(
     imageService({
       ...deps,
-      stores: createStores(ctx.config.dataDir),
+      stores: createStores(ctx.config.dataDir, ctx.config.imageStores),
       sizeCap: ctx.config.imageSizeCap,
       propertyQuota: ctx.config.imagePropertyQuota,
     }),

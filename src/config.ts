@@ -42,6 +42,17 @@ export interface Config {
   imageSizeCap: number;
   /** Glance's image_property_quota: free-form properties per image (-1: no limit). */
   imagePropertyQuota: number;
+  /**
+   * Glance's enabled_backends (STRATUS_IMAGE_STORES, "id:type,...", default "file:file"): the
+   * first takes uploads that name no store.
+   */
+  imageStores: readonly ImageStoreSpec[];
+}
+
+/** One image store: its id (what `stores` and X-Image-Meta-Store name) and its kind. */
+export interface ImageStoreSpec {
+  id: string;
+  type: "file" | "s3";
 }
 
 /**
@@ -93,6 +104,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     sdnCheckIntervalSeconds: checkInterval(env.STRATUS_SDN_CHECK_INTERVAL),
     imageSizeCap: wholeNumber(env.STRATUS_IMAGE_SIZE_CAP, "STRATUS_IMAGE_SIZE_CAP", 1024 ** 4),
     imagePropertyQuota: wholeNumber(env.STRATUS_IMAGE_PROPERTY_QUOTA, "STRATUS_IMAGE_PROPERTY_QUOTA", 128),
+    imageStores: imageStores(env.STRATUS_IMAGE_STORES),
   };
 }
 
@@ -103,6 +115,20 @@ function wholeNumber(text: string | undefined, name: string, fallback: number): 
   if (!Number.isSafeInteger(value) || value < -1)
     throw new Error(`${name} must be a whole number, got '${text}'`);
   return value;
+}
+
+/** STRATUS_IMAGE_STORES: "id:type" pairs, ids unique, types file or s3. */
+function imageStores(text: string | undefined): ImageStoreSpec[] {
+  if (text === undefined || text.trim() === "") return [{ id: "file", type: "file" }];
+  const specs = text.split(",").map((pair) => {
+    const [id = "", type = ""] = pair.trim().split(":");
+    if (!/^[a-z0-9_-]+$/i.test(id) || (type !== "file" && type !== "s3"))
+      throw new Error(`STRATUS_IMAGE_STORES must be id:type pairs (type file or s3), got '${pair}'`);
+    return { id, type } as const;
+  });
+  if (new Set(specs.map((s) => s.id)).size !== specs.length)
+    throw new Error(`STRATUS_IMAGE_STORES names a store twice: '${text}'`);
+  return specs;
 }
 
 /** STRATUS_SDN_CHECK_INTERVAL: whole seconds, 60 by default. */

@@ -16,10 +16,14 @@ const PARTIAL = ".part";
  * looks whole; `cleanPartial` removes the leftovers at start-up.
  */
 export class FileStore implements ImageStore {
-  readonly id = "file";
-  readonly description = "Local file system store";
+  readonly description: string;
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    readonly id = "file",
+  ) {
+    this.description = id === "file" ? "Local file system store" : `Local file system store (${id})`;
+  }
 
   async put(data: Readable): Promise<StoredData> {
     // The stream may fail (client gone) before pipeline() listens; unheard, that error would end
