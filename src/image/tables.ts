@@ -38,6 +38,15 @@ export interface MemberRow {
   updated_at: string;
 }
 
-export type ImageStatus = "queued" | "saving" | "active" | "killed" | "deactivated" | "deleted";
+export type ImageStatus =
+  | "queued"
+  | "saving"
+  | "uploading"
+  | "importing"
+  | "active"
+  | "killed"
+  | "deactivated"
+  | "pending_delete"
+  | "deleted";
 export type Visibility = "public" | "private" | "shared" | "community";
 export type MemberStatus = "pending" | "accepted" | "rejected";
