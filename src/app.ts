@@ -47,6 +47,7 @@ export async function buildApp(
       stores: createStores(ctx.config.dataDir, ctx.config.imageStores),
       sizeCap: ctx.config.imageSizeCap,
       propertyQuota: ctx.config.imagePropertyQuota,
+      scrubTime: ctx.config.imageScrubTime,
     }),
     { prefix: "/image" },
   );

@@ -47,6 +47,11 @@ export interface Config {
    * first takes uploads that name no store.
    */
   imageStores: readonly ImageStoreSpec[];
+  /**
+   * Glance's delayed_delete + scrub_time (STRATUS_IMAGE_DELAYED_DELETE, seconds; 0, the default,
+   * deletes at once): how long a deleted image's data waits in pending_delete for a restore.
+   */
+  imageScrubTime: number;
 }
 
 /** One image store: its id (what `stores` and X-Image-Meta-Store name) and its kind. */
@@ -105,6 +110,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     imageSizeCap: wholeNumber(env.STRATUS_IMAGE_SIZE_CAP, "STRATUS_IMAGE_SIZE_CAP", 1024 ** 4),
     imagePropertyQuota: wholeNumber(env.STRATUS_IMAGE_PROPERTY_QUOTA, "STRATUS_IMAGE_PROPERTY_QUOTA", 128),
     imageStores: imageStores(env.STRATUS_IMAGE_STORES),
+    imageScrubTime: wholeNumber(env.STRATUS_IMAGE_DELAYED_DELETE, "STRATUS_IMAGE_DELAYED_DELETE", 0),
   };
 }
 

@@ -21,6 +21,8 @@ export interface ImageDeps {
   readonly sizeCap: number;
   /** image_property_quota; -1 for no limit. */
   readonly propertyQuota: number;
+  /** Seconds a deleted image waits in pending_delete (delayed delete); 0: deleted at once. */
+  readonly scrubTime: number;
 }
 
 export type ImageTx = TxScope<ImageTables>;

@@ -8,10 +8,14 @@ import type { ImageRow, ImageTables } from "./tables.ts";
 /**
  * Who sees an image (Glance's visibility rules): admins all; the owner project its own; everyone
  * public and community images; a shared image also the projects it is offered to (whatever they
- * answered). A private image is its owner's alone. Unseen images are 404, never 403.
+ * answered). A private image is its owner's alone; a pending_delete one admins' alone. Unseen
+ * images are 404, never 403.
  */
 export async function canSee(db: Kysely<ImageTables>, auth: AuthContext, row: ImageRow): Promise<boolean> {
-  if (isAdmin(auth) || (auth.project_id !== null && row.owner === auth.project_id)) return true;
+  if (isAdmin(auth)) return true;
+  // Deleted, waiting for the scrubber: gone for everyone but admins (who may restore it).
+  if (row.status === "pending_delete") return false;
+  if (auth.project_id !== null && row.owner === auth.project_id) return true;
   if (row.visibility === "public" || row.visibility === "community") return true;
   if (row.visibility !== "shared" || auth.project_id === null) return false;
   return (await selectMember(db, row.id, auth.project_id)) !== undefined;

@@ -21,6 +21,7 @@ import {
   ImagePropertyLimitExceeded,
   PolicyForbidden,
 } from "./errors.ts";
+import { deferDelete } from "./delayed-delete.ts";
 import { imageView, type ImageView } from "./image-view.ts";
 import { ownerTarget, visibleImage, visibleImageForUpdate } from "./image-access.ts";
 import type { Change } from "./patch.ts";
@@ -201,13 +202,17 @@ export async function deleteImage(deps: ImageDeps, authIn: AuthContext | null, i
     authorize(auth, "delete_image", ownerTarget(row));
     if (row.protected === 1) throw new HTTPForbidden(`Image ${id} is protected and cannot be deleted.`);
     const view = await loadView(tx.db, row);
+    if (await deferDelete(deps, tx, row)) {
+      await emit(deps, tx, "image.delete", id, row.owner, { ...view, status: "pending_delete" });
+      return [];
+    }
     const locations = await store.selectLocations(tx.db, id);
     await store.deleteLocations(tx.db, id);
     await store.deleteImageRow(tx.db, id);
     await emit(deps, tx, "image.delete", id, row.owner, { ...view, status: "deleted" });
     return locations;
   });
-  // After commit: a rolled-back delete must still find its bytes. Delayed delete is not built.
+  // After commit: a rolled-back delete must still find its bytes.
   for (const location of locations) await deps.stores.get(location.store)?.delete(location.url);
 }
 

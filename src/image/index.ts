@@ -8,6 +8,7 @@ import {
   HTTPRequestRangeNotSatisfiable,
   HTTPUnsupportedMediaType,
 } from "./errors.ts";
+import { startScrubber } from "./delayed-delete.ts";
 import { recoverUploads } from "./image-data.ts";
 import { registerMetadefs } from "./metadefs/routes.ts";
 import { registerDiscovery } from "./routes/discovery.ts";
@@ -17,6 +18,10 @@ import { JSON_PATCH, registerImageRoutes } from "./routes/images.ts";
 export function imageService(deps: ImageDeps) {
   return async (app: FastifyInstance): Promise<void> => {
     await recoverUploads(deps);
+    const stopScrubber = startScrubber(deps, (error) =>
+      app.log.error({ err: error }, "image scrubber failed"),
+    );
+    app.addHook("onClose", async () => stopScrubber());
     app.setErrorHandler(renderError);
     app.setNotFoundHandler((_req, reply) => send(reply, new HTTPNotFound()));
     // Image data is passed on as the raw stream, never buffered (and not held to bodyLimit).

@@ -64,7 +64,13 @@ export async function listImages(
   const rows = await db
     .selectFrom("images")
     .selectAll()
-    .where((eb) => eb.and([visibilityCondition(eb, auth, query), ...filterConditions(eb, query)]))
+    .where((eb) =>
+      eb.and([
+        visibilityCondition(eb, auth, query),
+        ...filterConditions(eb, query),
+        notDeleted(eb, auth, query),
+      ]),
+    )
     .execute();
   rows.sort(comparator(sort));
   const marker = one(query, "marker");
@@ -137,7 +143,7 @@ function comparator(sort: Array<[keyof ImageRow, "asc" | "desc"]>) {
       const x = a[key];
       const y = b[key];
       if (x === y) continue;
-      const order = x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
+      const order = x == null ? -1 : y == null ? 1 : x < y ? -1 : 1;
       return dir === "asc" ? order : -order;
     }
     return 0;
@@ -178,6 +184,12 @@ function visibilityCondition(eb: Eb, auth: AuthContext, query: Query): Cond {
   const kind = eb("images.visibility", "=", visibility as "public");
   if (admin || visibility === "public" || visibility === "community") return kind;
   return eb.and([kind, visibility === "shared" ? eb.or([own, member]) : own]);
+}
+
+/** Images waiting for the scrubber are listed only to an admin asking for status=pending_delete. */
+function notDeleted(eb: Eb, auth: AuthContext, query: Query): Cond {
+  if (isAdmin(auth) && one(query, "status") === "pending_delete") return eb.lit(true);
+  return eb("images.status", "<>", "pending_delete");
 }
 
 function filterConditions(eb: Eb, query: Query): Cond[] {

@@ -28,6 +28,9 @@ export interface ImageRow {
   container_format: string | null;
   created_at: string;
   updated_at: string;
+  /** Delayed delete (0024): when it entered pending_delete, and the status a restore returns to. */
+  deleted_at?: string | null | undefined;
+  restore_status?: ImageStatus | null | undefined;
 }
 
 export interface MemberRow {

@@ -218,6 +218,7 @@ test("a store failure kills the image; start-up turns saving back to queued and 
     stores,
     sizeCap: 1,
     propertyQuota: 1,
+    scrubTime: 0,
   });
   assert.equal((await show(stuck.id)).status, "queued");
   assert.equal(files().filter((f) => f.endsWith(".part")).length, 0);

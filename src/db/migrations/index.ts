@@ -15,6 +15,7 @@ import * as networkVpc from "./0013-network-vpc.ts";
 import * as imageCore from "./0014-image-core.ts";
 import * as networkVdc from "./0016-network-vdc.ts";
 import * as imageMetadefs from "./0017-image-metadefs.ts";
+import * as imageDelayedDelete from "./0024-image-delayed-delete.ts";
 
 /** Every migration, in order. Frozen once merged: change the schema with a new entry. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "0014-image-core": imageCore,
   "0016-network-vdc": networkVdc,
   "0017-image-metadefs": imageMetadefs,
+  "0024-image-delayed-delete": imageDelayedDelete,
 };

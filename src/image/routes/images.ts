@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { restoreImage } from "../delayed-delete.ts";
 import type { ImageDeps } from "../deps.ts";
 import { HTTPUnsupportedMediaType } from "../errors.ts";
 import { downloadImageData, uploadImageData } from "../image-data.ts";
@@ -42,6 +43,11 @@ export function registerImageRoutes(app: FastifyInstance, deps: ImageDeps): void
   });
   app.delete("/v2/images/:id/tags/:tag", async (req, reply) => {
     await images.removeTag(deps, req.auth, id(req), params(req).tag ?? "");
+    return noContent(reply);
+  });
+  // Stratus's admin API for what glance-scrubber --restore does.
+  app.post("/v2/images/:id/actions/restore", async (req, reply) => {
+    await restoreImage(deps, req.auth, id(req));
     return noContent(reply);
   });
   for (const action of ["deactivate", "reactivate"] as const) {
