@@ -2,6 +2,7 @@ import { arch, availableParallelism, loadavg, platform } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "./http.ts";
 import { ADMIN_PASSWORD, benchIssue, benchValidation, issueToken, validateToken } from "./identity.ts";
+import { imageBenchmarks } from "./image.ts";
 import { portBenchmarks } from "./network.ts";
 import { sdnBenchmarks } from "./sdn.ts";
 import { summary, table, type Row } from "./report.ts";
@@ -143,11 +144,13 @@ async function issue(rows: Row[], client: Client): Promise<void> {
 const NETWORK_ONLY = process.argv.includes("--network");
 /** `npm run bench -- --sdn`: the SDN controller figures only, in-process (no server). */
 const SDN_ONLY = process.argv.includes("--sdn");
+/** `npm run bench -- --image`: one server, the image service figures only. */
+const IMAGE_ONLY = process.argv.includes("--image");
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
   if (!SDN_ONLY) await serverBenchmarks(rows);
-  if (!NETWORK_ONLY) await sdnBenchmarks(rows, progress);
+  if (!NETWORK_ONLY && !IMAGE_ONLY) await sdnBenchmarks(rows, progress);
   const load = loadavg()[0]?.toFixed(2) ?? "?";
   const host = `${platform()}-${arch()}, ${availableParallelism()} CPUs, 1-min load ${load}`;
   process.stdout.write(`\nStratus benchmark (node ${process.version}, ${host})\n\n`);
@@ -155,15 +158,17 @@ async function main(): Promise<void> {
 }
 
 async function serverBenchmarks(rows: Row[]): Promise<void> {
-  const server = NETWORK_ONLY ? await startServer(ADMIN_PASSWORD) : await startup(rows);
+  const one = NETWORK_ONLY || IMAGE_ONLY;
+  const server = one ? await startServer(ADMIN_PASSWORD) : await startup(rows);
   const client = new Client(server.baseUrl);
   try {
-    if (!NETWORK_ONLY) {
+    if (!one) {
       const token = await idleMemory(rows, server, client);
       await validation(rows, client, token);
       await issue(rows, client);
     }
-    await portBenchmarks(rows, server, client, progress);
+    if (!IMAGE_ONLY) await portBenchmarks(rows, server, client, progress);
+    if (!NETWORK_ONLY) await imageBenchmarks(rows, server, client, progress);
     const after = memoryKb(server.pid);
     if (after !== null)
       rows.push({

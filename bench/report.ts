@@ -1,5 +1,7 @@
-/** "/s" is a rate: its goal is a floor, where every other unit's goal is a ceiling. */
-export type Unit = "ms" | "MB" | "%" | "/s";
+/** "/s" and "MB/s" are rates: their goals are floors, where every other unit's goal is a ceiling. */
+export type Unit = "ms" | "MB" | "%" | "/s" | "MB/s";
+
+const isRate = (unit: Unit) => unit === "/s" || unit === "MB/s";
 
 export interface Row {
   name: string;
@@ -16,7 +18,7 @@ export type Status = "ok" | "MISS" | "info" | "n/a";
 export function status(row: Row): Status {
   if (row.value === null || Number.isNaN(row.value)) return "n/a";
   if (row.goal === null) return "info";
-  const met = row.unit === "/s" ? row.value >= row.goal : row.value < row.goal;
+  const met = isRate(row.unit) ? row.value >= row.goal : row.value < row.goal;
   return met ? "ok" : "MISS";
 }
 
@@ -25,6 +27,7 @@ export function format(value: number, unit: Unit): string {
   if (unit === "%") return `${value.toFixed(0)} %`;
   if (unit === "MB") return `${value.toFixed(1)} MB`;
   if (unit === "/s") return `${value.toFixed(0)} /s`;
+  if (unit === "MB/s") return `${value.toFixed(0)} MB/s`;
   const digits = value < 10 ? 2 : value < 100 ? 1 : 0;
   return `${value.toFixed(digits)} ms`;
 }
@@ -34,7 +37,7 @@ export function table(rows: readonly Row[]): string {
   const cells = rows.map((row) => [
     row.name,
     row.value === null ? "-" : format(row.value, row.unit),
-    row.goal === null ? "-" : `goal ${row.unit === "/s" ? ">=" : "<"} ${row.goal} ${row.unit}`,
+    row.goal === null ? "-" : `goal ${isRate(row.unit) ? ">=" : "<"} ${row.goal} ${row.unit}`,
     status(row),
     row.note,
   ]);
