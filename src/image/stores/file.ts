@@ -9,6 +9,7 @@ import type { ByteRange, ImageStore, StoredData } from "./store.ts";
 
 const NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PARTIAL = ".part";
+const WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
 
 /**
  * Glance's `file` store: one file per image under `<data-dir>/images`, named by a UUID made here.
@@ -34,7 +35,9 @@ export class FileStore implements ImageStore {
     const final = join(this.root, name);
     const partial = final + PARTIAL;
     try {
-      await pipeline(data, createWriteStream(partial, { flags: "wx" }));
+      // A deep write queue lets fs.WriteStream gather chunks into one writev, instead of one
+      // thread-pool round trip per 64 KiB socket read (which capped uploads near 250 MB/s).
+      await pipeline(data, createWriteStream(partial, { flags: "wx", highWaterMark: WRITE_QUEUE_BYTES }));
       await rename(partial, final);
     } catch (error) {
       await rm(partial, { force: true });
@@ -46,7 +49,9 @@ export class FileStore implements ImageStore {
   async get(location: string, range?: ByteRange): Promise<Readable> {
     const path = this.path(location);
     await stat(path);
-    return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+    // 1 MiB reads: a sixteenth of the chunks (and syscalls) of the 64 KiB default.
+    const chunking = { highWaterMark: 1024 * 1024 };
+    return createReadStream(path, range ? { ...chunking, start: range.start, end: range.end } : chunking);
   }
 
   async delete(location: string): Promise<void> {
