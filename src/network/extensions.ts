@@ -251,6 +251,38 @@ export const extensions: readonly Extension[] = [
       "subnets associated with the table (the main table serves the others).",
   },
   {
+    alias: "vpc-peering",
+    name: "VPC peering",
+    description:
+      "VPC peerings (/v2.0/vpc/peerings, Huawei's API): two VPCs without overlapping CIDRs, within a " +
+      "project (ACTIVE at once) or across projects (PENDING_ACCEPTANCE until PUT .../accept or .../reject); " +
+      "route table routes with nexthop_type peering carry traffic, never transitively.",
+  },
+  {
+    alias: "nat-gateway",
+    name: "NAT gateway",
+    description:
+      "NAT gateways on a router or VPC with an external gateway (/v2.0/nat-gateways), SNAT rules sharing " +
+      "a floating IP among subnets or reaching a 'service' network (/v2.0/snat-rules), DNAT rules " +
+      "forwarding a floating IP's ports (/v2.0/dnat-rules); route table next hop type nat_gateway.",
+  },
+  {
+    alias: "bandwidth",
+    name: "Floating IP bandwidths",
+    description:
+      "Bandwidths (/v2.0/bandwidths, Huawei's shape) in Mbit/s: dedicated to one floating IP (PER) or a " +
+      "pool shared by several (WHOLE, PUT|POST .../{id}/insert and .../remove of publicip_info), metered " +
+      "both ways at the gateways of the routers carrying them and reported by traces.",
+  },
+  {
+    alias: "network-templates",
+    name: "Application network templates",
+    description:
+      "Parameterised bundles of subnets, security groups, route tables and routes, network ACLs and " +
+      "NAT rules (/v2.0/network-templates) instantiated into a VPC in one call, all or nothing " +
+      "(POST .../{id}/instantiate), and deleted as a unit (/v2.0/network-template-instances).",
+  },
+  {
     alias: "vdc",
     name: "Virtual data centres",
     description:

@@ -37,6 +37,8 @@ import { visiblePort } from "./ports.ts";
 import { attachablePolicy, nextPolicy } from "./qos-attach.ts";
 import { routersBetween } from "./store-routers.ts";
 import { selectSubnetsOfNetwork } from "./store-subnets.ts";
+import { releaseFloatingIpBandwidth } from "./bandwidths/actions.ts";
+import { refuseNatRulesOnFloatingIp } from "./nat/guards.ts";
 
 export type FloatingIp = ReturnType<typeof floatingIpView>;
 type Association = Pick<fipStore.FloatingIpRow, "port_id" | "fixed_ip_address" | "router_id">;
@@ -208,6 +210,8 @@ export async function deleteFloatingIp(
   await write(deps, async (tx) => {
     const row = await visibleFloatingIp(tx.db, caller, id);
     authorize(caller, "delete_floatingip", { project_id: row.project_id });
+    await refuseNatRulesOnFloatingIp(tx.db, id);
+    await releaseFloatingIpBandwidth(deps, tx, id);
     await fipStore.deleteFloatingIpRow(tx.db, id);
     await deleteServicePort(deps, tx, row.floating_port_id);
     await emit(deps, tx, "floatingip", "delete", floatingIpView(row, []));
@@ -291,6 +295,7 @@ async function association(
 ): Promise<Association> {
   await visiblePort(tx.db, caller, portId); // 404 unless the caller may see it
   if (await fipStore.hasPortForwardings(tx.db, fip.id)) throw new FipInUseByPortForwarding(fip.id);
+  await refuseNatRulesOnFloatingIp(tx.db, fip.id);
   const ips = (await portStore.allocationsOf(tx.db, [portId])).get(portId) ?? [];
   const v4 = ips.filter((ip) => !ip.ip_address.includes(":"));
   const chosen = fixedIp === null ? v4[0] : ips.find((ip) => ip.ip_address === fixedIp);

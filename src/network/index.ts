@@ -23,6 +23,10 @@ import { registerFwaasRoutes } from "./fwaas/routes.ts";
 import { registerTopologyRoutes } from "./topology/routes.ts";
 import { registerVdcRoutes } from "./vdc/routes.ts";
 import { registerVpcRoutes } from "./vpc/routes.ts";
+import { registerTemplateRoutes } from "./templates/routes.ts";
+import { registerPeeringRoutes } from "./peering/routes.ts";
+import { registerNatRoutes } from "./nat/routes.ts";
+import { registerBandwidthRoutes } from "./bandwidths/routes.ts";
 import { tracePacket, type Tracer } from "./traces.ts";
 import { floatingIpStatistics, portStatistics } from "./traffic-counters.ts";
 import { networkAttributes } from "./schemas/network.ts";
@@ -73,6 +77,10 @@ export function networkService(deps: NetworkDeps) {
     }));
     registerTopologyRoutes(app, deps);
     registerVpcRoutes(app, deps);
+    await registerTemplateRoutes(app, deps);
+    registerPeeringRoutes(app, deps);
+    registerNatRoutes(app, deps);
+    registerBandwidthRoutes(app, deps);
     registerVdcRoutes(app, deps);
     registerCollection(app, {
       member: "network",

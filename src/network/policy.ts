@@ -93,4 +93,29 @@ export const networkPolicy: PolicyTable = {
   create_route_table: ownerMember,
   update_route_table: ownerMember,
   delete_route_table: ownerMember,
+  // VPC peerings: the requester's members create and rename, the accepter's answer, either deletes.
+  create_vpc_peering: ownerMember,
+  update_vpc_peering: ownerMember,
+  delete_vpc_peering: ownerMember,
+  accept_vpc_peering: ownerMember,
+  reject_vpc_peering: ownerMember,
+  // Floating IP bandwidths: their project's members manage them and move its floating IPs in and out.
+  ...Object.fromEntries(
+    ["create", "update", "delete", "insert", "remove"].map((verb) => [`${verb}_bandwidth`, ownerMember]),
+  ),
+  // NAT gateways and their rules: their project's members manage them (seen as routers are).
+  ...Object.fromEntries(
+    ["nat_gateway", "snat_rule", "dnat_rule"].flatMap((resource) =>
+      ["create", "update", "delete"].map((verb) => [`${verb}_${resource}`, ownerMember]),
+    ),
+  ),
+  // Network templates: members manage their project's, everyone reads shared ones (the shipped
+  // examples); `<action>:shared` stays admin-only. Instances are made into, and go with, a VPC.
+  get_network_template: anyOf(admin, projectReader, shared),
+  create_network_template: ownerMember,
+  update_network_template: ownerMember,
+  delete_network_template: ownerMember,
+  instantiate_network_template: ownerMember,
+  get_network_template_instance: anyOf(admin, projectReader),
+  delete_network_template_instance: ownerMember,
 };

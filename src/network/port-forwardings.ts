@@ -15,6 +15,8 @@ import * as fipStore from "./store-floating-ips.ts";
 import * as portStore from "./store-ports.ts";
 import { visiblePort } from "./ports.ts";
 import { routersBetween } from "./store-routers.ts";
+import { refuseDnatConflict } from "./nat/guards.ts";
+import { releaseFloatingIp } from "./nat/targets.ts";
 
 /** Port forwardings of a floating IP [floating-ip-port-forwarding]: DNAT of one external port. */
 export type PortForwarding = ReturnType<typeof portForwardingView>;
@@ -114,8 +116,8 @@ export async function deletePortForwarding(
     authorize(caller, "delete_floatingip_port_forwarding", { project_id: fip.project_id });
     await existing(tx.db, floatingIpId, id);
     await tx.db.deleteFrom("port_forwardings").where("id", "=", id).execute();
-    // The last forwarding gone, the floating IP no longer goes through a router.
-    if (!(await fipStore.hasPortForwardings(tx.db, fip.id))) await touchFloatingIp(deps, tx, fip, null);
+    // The last forwarding (and NAT rule) gone, the floating IP no longer goes through a router.
+    await releaseFloatingIp(deps, tx, fip.id);
   });
 }
 
@@ -146,6 +148,7 @@ async function claim(
       port.id,
       ip.ip_address,
     );
+  await refuseDnatConflict(tx.db, fip.id, row.protocol, row.external_port);
   const [routerId] = await routersBetween(tx.db, fip.floating_network_id, ip.subnet_id);
   if (routerId === undefined)
     throw new ExternalGatewayForFloatingIPNotFound(fip.floating_network_id, ip.subnet_id, port.id);

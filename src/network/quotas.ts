@@ -16,6 +16,11 @@ export const DEFAULT_QUOTAS: Readonly<Record<string, number>> = {
   security_group: 10,
   security_group_rule: 100,
   vpc: 5,
+  vpc_peering: 50,
+  bandwidth: 50,
+  nat_gateway: 10,
+  snat_rule: 100,
+  dnat_rule: 200,
 };
 
 export type Quota = Record<string, number>;

@@ -11,6 +11,7 @@ import * as portStore from "./store-ports.ts";
 import type { RouterRow } from "./store-routers.ts";
 import { floatingIpsOfRouter } from "./store-floating-ips.ts";
 import { nextPolicy } from "./qos-attach.ts";
+import { refuseNatGatewayOnRouter } from "./nat/guards.ts";
 
 /** external_gateway_info as Neutron shows it [ext-gw-mode]. */
 export interface GatewayInfo {
@@ -107,6 +108,7 @@ export async function changeGateway(
   }
   if (current !== undefined) {
     await refuseWhileFloatingIps(tx, row.id, current.network_id);
+    await refuseNatGatewayOnRouter(tx.db, row.id);
     await deleteServicePort(deps, tx, current.id);
   }
   if (wanted === null) return { gw_port_id: null, enable_snat: 1, gw_qos_policy_id: null };

@@ -27,6 +27,7 @@ import {
 import { checkRoutes } from "./router-routes.ts";
 import { routerAttributes } from "./schemas/router.ts";
 import { refuseVpcRouter } from "./vpc/guards.ts";
+import { refuseNatGatewayOnRouter } from "./nat/guards.ts";
 import { DEVICE_OWNER } from "./device-owners.ts";
 import * as store from "./store.ts";
 import * as routerStore from "./store-routers.ts";
@@ -172,6 +173,7 @@ export async function deleteRouter(deps: NetworkDeps, auth: AuthContext | null, 
     const row = await visibleRouter(tx.db, caller, id);
     authorize(caller, "delete_router", { project_id: row.project_id });
     await refuseVpcRouter(tx.db, id);
+    await refuseNatGatewayOnRouter(tx.db, id);
     await removeRouter(deps, tx, row);
   });
 }

@@ -6,6 +6,9 @@ import { loadQosPolicies } from "./qos-state.ts";
 import { loadFirewallGroups } from "./fwaas/state.ts";
 import { loadTopologyState } from "./topology/state.ts";
 import { loadVpcState } from "./vpc/state.ts";
+import { loadPeeringState } from "./peering/state.ts";
+import { loadNatState } from "./nat/state.ts";
+import { loadBandwidthState } from "./bandwidths/state.ts";
 import type { NetworkTables } from "./tables.ts";
 
 /** The SDN controller's side of networking: what it compiles, and the statuses it writes back. */
@@ -44,6 +47,9 @@ export async function loadSdnSnapshot(db: Db): Promise<SdnSnapshot> {
     loadVpcState(db),
     loadFirewallGroups(db),
   ]);
+  const vpcPeerings = await loadPeeringState(db);
+  const natGateways = await loadNatState(db);
+  const bandwidths = await loadBandwidthState(db);
   const [networks, subnets, ports, allocations, routers, routes, fips, forwardings, groups, rules] =
     await Promise.all([
       db.selectFrom("networks").selectAll().orderBy("id").execute(),
@@ -141,6 +147,9 @@ export async function loadSdnSnapshot(db: Db): Promise<SdnSnapshot> {
     topology,
     vpcs: vpc.vpcs,
     route_tables: vpc.route_tables,
+    vpc_peerings: vpcPeerings,
+    nat_gateways: natGateways,
+    bandwidths,
     firewall_groups: firewallGroups,
   };
   return { state, statuses };

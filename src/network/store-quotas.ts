@@ -38,6 +38,11 @@ export const COUNTED = {
   subnetpool: "subnetpools",
   rbac_policy: "rbac_policies",
   vpc: "vpcs",
+  vpc_peering: "vpc_peerings",
+  bandwidth: "bandwidths",
+  nat_gateway: "nat_gateways",
+  snat_rule: "snat_rules",
+  dnat_rule: "dnat_rules",
 } as const;
 export type CountedResource = keyof typeof COUNTED;
 

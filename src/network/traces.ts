@@ -16,8 +16,13 @@ import { getRouter } from "./routers.ts";
 import { getRule } from "./security-group-rules.ts";
 import { getSecurityGroup } from "./security-groups.ts";
 import { getRouteTable } from "./vpc/route-tables.ts";
+import { getPeering } from "./peering/peerings.ts";
+import { getDnatRule } from "./nat/dnat-rules.ts";
+import { getNatGateway } from "./nat/gateways.ts";
+import { getSnatRule } from "./nat/snat-rules.ts";
 import { getVpc } from "./vpc/vpcs.ts";
 import { getSubnet } from "./subnets.ts";
+import { getBandwidth } from "./bandwidths/bandwidths.ts";
 
 /** What answers a trace: the SDN controller, over the model the data plane really holds. */
 export interface Tracer {
@@ -250,6 +255,11 @@ async function canSee(deps: NetworkDeps, caller: AuthContext, owner: Owner): Pro
     port_forwarding: (id) => portForwardingOf(deps, caller, id),
     vpc: (id) => getVpc(deps, caller, id),
     route_table: (id) => getRouteTable(deps, caller, id),
+    vpc_peering: (id) => getPeering(deps, caller, id),
+    bandwidth: (id) => getBandwidth(deps, caller, id),
+    nat_gateway: (id) => getNatGateway(deps, caller, id),
+    snat_rule: (id) => getSnatRule(deps, caller, id),
+    dnat_rule: (id) => getDnatRule(deps, caller, id),
     firewall_group: (id) => sharedOrOwn(deps, caller, id),
     // The physical topology is the operator's: tenants learn of a fault, not of the device.
     sdn_host: () => (isAdmin(caller) ? Promise.resolve() : Promise.reject(new Error("admin only"))),

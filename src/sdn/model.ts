@@ -14,16 +14,21 @@
  *   logical_router_ports  lrp-<port_id> (the Neutron router interface or gateway port)
  *   static_routes         sr-<router_id>-<ip_prefix>-<nexthop> (user routes), sr-<router_id>-default
  *                         (the gateway's default route via the external subnet's gateway_ip)
- *   nats                  snat-<router_id>-<internal cidr>, fip-<floatingip_id>, pf-<port_forwarding_id>
+ *   nats                  snat-<router_id>-<internal cidr>, fip-<floatingip_id>, pf-<port_forwarding_id>,
+ *                         snatr-<snat_rule_id>-<internal cidr>, dnatr-<dnat_rule_id> (NAT gateway rules)
  *   port_groups           pg-<security_group_id>
  *   address_sets          as-<security_group_id>-ip4, as-<security_group_id>-ip6
  *   acls                  acl-<security_group_rule_id>
  *   dhcp_options          dhcp-<subnet_id>
  *   qos                   qos-<port_id>-<direction> (a VM port's policy, or its network's),
- *                         qos-fip-<floatingip_id>-<direction>, qos-gw-<router_id>-<direction>
+ *                         qos-fip-<floatingip_id>-<direction>, qos-gw-<router_id>-<direction>,
+ *                         qos-bw-<bandwidth_id>-<router_id>-<direction> (a floating IP bandwidth)
  *   chassis               host-<name>, gateway-<name>: the topology's hosts and gateways, with their state
  *   router_policies       rtp-<route_table_id>-<destination>: a VPC route table's routes
  *   network_acls          nacl-<firewall_group_id>-<ingress|egress>: a firewall group on router ports
+ *   (VPC peering)         ls-peering-<peering_id>, its ports peering-<peering_id>-<vpc_id> and router
+ *                         ports lrp-peering-<peering_id>-<vpc_id>; router_policies
+ *                         rtp-peering-<peering_id>-<vpc_id>-<prefix>: the no-transit guard
  *
  * Semantics the tracer relies on:
  * - A switch port with non-empty port_security may only send from those MACs/IPs (IPs may be
@@ -63,7 +68,12 @@ export interface Owner {
     | "sdn_device"
     | "vpc"
     | "route_table"
-    | "firewall_group";
+    | "firewall_group"
+    | "vpc_peering"
+    | "nat_gateway"
+    | "snat_rule"
+    | "dnat_rule"
+    | "bandwidth";
   id: string;
   revision: number;
 }
@@ -228,7 +238,10 @@ export interface Qos extends Row {
   direction: "ingress" | "egress";
   /** Only traffic these NAT rows translate (a floating IP, a gateway's SNAT); empty: all traffic. */
   nats: string[];
-  qos_policy_id: string;
+  /** null for a floating IP bandwidth's meter (see `bandwidth`). */
+  qos_policy_id: string | null;
+  /** The floating IP bandwidth this meter is: PER meters one floating IP, WHOLE a shared pool. */
+  bandwidth?: { id: string; share_type: "PER" | "WHOLE"; size_mbit: number };
   max_kbps: number | null;
   max_burst_kbps: number | null;
   /** DSCP marking (egress only). */
@@ -258,6 +271,10 @@ export interface RouterPolicy extends Row {
   action: "local" | "reroute" | "drop";
   nexthop: string | null;
   output_port: string | null;
+  /** Rows a VPC peering made (a route through it, its no-transit guard) name it. */
+  peering_id?: string;
+  /** Why a drop row drops when it is not a blackhole route (an inert peering, the no-transit guard). */
+  reason?: string;
 }
 
 /** A typed network ACL rule (a firewall rule), enabled ones only, in policy order. */

@@ -137,3 +137,57 @@ test("stratus vpc show prints the VPC as a tree; usage errors exit 2, an unknown
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /no VPC named no-such-vpc/);
 });
+
+test("stratus vpc show adds peerings, NAT gateways with their rules, floating IPs and bandwidths", async () => {
+  const made = async (path: string, body: unknown): Promise<Row> => {
+    const response = await http("POST", path, body);
+    assert.equal(response.status, 201, `${path}: ${JSON.stringify(response.body)}`);
+    return Object.values(response.body)[0] as Row;
+  };
+  const external = await made("/networks", { network: { name: "edge-ext", "router:external": true } });
+  await made("/subnets", { subnet: { network_id: external.id, cidr: "203.0.113.0/24", ip_version: 4 } });
+  const vpc = await made("/vpcs", { vpc: { name: "outer", cidrs: ["10.50.0.0/16"] } });
+  const peer = await made("/vpcs", { vpc: { name: "inner", cidrs: ["10.60.0.0/16"] } });
+  const gatewayInfo = { router: { external_gateway_info: { network_id: external.id } } };
+  assert.equal((await http("PUT", `/routers/${String(vpc.router_id)}`, gatewayInfo)).status, 200);
+  const subnet = await made(`/vpcs/${String(vpc.id)}/subnets`, {
+    subnet: { name: "app", cidr: "10.50.1.0/24" },
+  });
+  const server = await made("/ports", { port: { network_id: subnet.network_id } });
+  const serverIp = (server.fixed_ips as Array<{ ip_address: string }>)[0]?.ip_address ?? "";
+  const peering = await made("/vpc/peerings", {
+    peering: {
+      name: "outer-inner",
+      request_vpc_info: { vpc_id: vpc.id },
+      accept_vpc_info: { vpc_id: peer.id },
+    },
+  });
+  const gateway = await made("/nat-gateways", { nat_gateway: { name: "egress", vpc_id: vpc.id } });
+  const shared = await made("/floatingips", { floatingip: { floating_network_id: external.id } });
+  await made("/snat-rules", {
+    snat_rule: { nat_gateway_id: gateway.id, cidr: "10.50.1.0/24", floating_ip_id: shared.id },
+  });
+  await made("/dnat-rules", {
+    dnat_rule: {
+      nat_gateway_id: gateway.id,
+      floating_ip_id: shared.id,
+      port_id: server.id,
+      protocol: "tcp",
+      internal_service_port: 80,
+      external_service_port: 8080,
+    },
+  });
+  await made("/bandwidths", {
+    bandwidth: { name: "pool", size: 20, share_type: "WHOLE", publicip_info: [{ publicip_id: shared.id }] },
+  });
+
+  const shown = await stratus(srv().openrc, ["vpc", "show", "outer"]);
+  assert.equal(shown.code, 0, shown.stderr);
+  const address = String(shared.floating_ip_address);
+  assert.match(shown.stdout, new RegExp(`outer-inner ACTIVE <-> VPC ${String(peer.id)}`));
+  assert.match(shown.stdout, new RegExp(`egress \\(${String(gateway.id)}\\) spec 1 ACTIVE`));
+  assert.match(shown.stdout, new RegExp(`SNAT 10\\.50\\.1\\.0/24 -> ${address.replace(/\./g, "\\.")}`));
+  assert.match(shown.stdout, new RegExp(`DNAT tcp ${address.replace(/\./g, "\\.")}:8080 -> ${serverIp}:80`));
+  assert.match(shown.stdout, new RegExp(`pool 20 Mbit/s shared: ${address.replace(/\./g, "\\.")}`));
+  assert.ok(peering.id);
+});

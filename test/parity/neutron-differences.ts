@@ -21,10 +21,10 @@ export const GLOBAL_DIFFERENCES: ReadonlyArray<{ pattern: RegExp; reason: string
       'with ...", once per plugin); Stratus gives the reason alone',
   },
   {
-    pattern: /^body\.quota\.vpc: only in Stratus$/,
+    pattern: /^body\.quota\.(vpc|vpc_peering|nat_gateway|snat_rule|dnat_rule|bandwidth): only in Stratus$/,
     reason:
-      "The vpc extension brings a vpc quota, as Neutron's own extensions bring theirs (firewall_group " +
-      "with neutron-fwaas, say); the recorded Neutron ran without it",
+      "The vpc, vpc-peering, nat-gateway and bandwidth extensions bring their quotas, as Neutron's own " +
+      "extensions bring theirs (firewall_group with neutron-fwaas, say); the recorded Neutron ran without them",
   },
 ];
 

@@ -105,7 +105,12 @@ function describeLimit(limit: TraceResult["qos"][number]): string {
   const rate =
     limit.max_kbps === null ? "" : ` ${limit.max_kbps} kbps (burst ${limit.max_burst_kbps ?? 0} kbit)`;
   const dscp = limit.dscp_mark === null ? "" : ` DSCP ${limit.dscp_mark}`;
-  return `QoS policy ${limit.qos_policy_id} on ${limit.port}, ${limit.direction}:${rate}${dscp}`;
+  const { bandwidth } = limit;
+  const source =
+    bandwidth === undefined
+      ? `QoS policy ${limit.qos_policy_id ?? "-"}`
+      : `${bandwidth.share_type === "WHOLE" ? "Shared bandwidth" : "Bandwidth"} ${bandwidth.id} (${bandwidth.size_mbit} Mbit/s)`;
+  return `${source} on ${limit.port}, ${limit.direction}:${rate}${dscp}`;
 }
 
 function table(hops: Hop[]): string {

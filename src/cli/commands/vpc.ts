@@ -1,11 +1,17 @@
 import { parseArgs } from "node:util";
+import type { Bandwidth } from "../../network/bandwidths/bandwidths.ts";
+import type { DnatRule } from "../../network/nat/dnat-rules.ts";
+import type { NatGateway } from "../../network/nat/gateways.ts";
+import type { SnatRule } from "../../network/nat/snat-rules.ts";
+import type { Peering } from "../../network/peering/peerings.ts";
 import type { RouteTable } from "../../network/vpc/route-tables.ts";
 import type { Vpc } from "../../network/vpc/vpcs.ts";
 import { ApiError, networkCall, openSession, UsageError, type Session } from "../openstack-session.ts";
 
 export const VPC_USAGE = `Usage: stratus vpc show <vpc name or id> [--json]
 Prints a VPC as a tree: its CIDRs and zones, router, subnets by availability zone with the route
-table, network ACL and hosts of each, route tables, network ACLs and floating IPs. --json prints the
+table, network ACL and hosts of each, route tables, network ACLs, peerings, NAT gateways with
+their SNAT and DNAT rules, floating IPs and the bandwidths that meter them. --json prints the
 gathered API answers. Reads OS_* variables (source data/admin-openrc.sh). Exits 0, 1 on an API
 error, 2 on a usage error.
 `;
@@ -24,6 +30,7 @@ interface FirewallGroup {
   egress_firewall_policy_id: string | null;
 }
 interface FloatingIp {
+  id: string;
   floating_ip_address: string;
   fixed_ip_address: string | null;
   port_id: string | null;
@@ -37,6 +44,10 @@ export interface VpcTree {
   route_tables: RouteTable[];
   firewall_groups: FirewallGroup[];
   floating_ips: FloatingIp[];
+  peerings: Peering[];
+  nat_gateways: Array<NatGateway & { snat_rules: SnatRule[]; dnat_rules: DnatRule[] }>;
+  /** The bandwidths metering the VPC's floating IPs. */
+  bandwidths: Bandwidth[];
 }
 
 /** `stratus vpc show <vpc>`. Returns the exit code. */
@@ -78,7 +89,7 @@ async function gather(session: Session, nameOrId: string): Promise<VpcTree> {
     (await get<{ vpc: Vpc }>(`/v2.0/vpcs/${encodeURIComponent(nameOrId)}`).catch(() => undefined))?.vpc;
   if (vpc === undefined) throw new ApiError(`no VPC named ${nameOrId}`);
   const router = encodeURIComponent(vpc.router_id);
-  const [legs, tables, groups, fips, networks] = await Promise.all([
+  const [legs, tables, groups, fips, networks, peerings, gateways, bandwidths] = await Promise.all([
     get<{ ports: Array<{ id: string; fixed_ips: Array<{ subnet_id: string }> }> }>(
       `/v2.0/ports?device_id=${router}&device_owner=network:router_interface`,
     ),
@@ -86,6 +97,9 @@ async function gather(session: Session, nameOrId: string): Promise<VpcTree> {
     get<{ firewall_groups: FirewallGroup[] }>("/v2.0/fwaas/firewall_groups"),
     get<{ floatingips: FloatingIp[] }>(`/v2.0/floatingips?router_id=${router}`),
     get<{ networks: Array<{ id: string; availability_zone_hints: string[] }> }>("/v2.0/networks"),
+    get<{ peerings: Peering[] }>(`/v2.0/vpc/peerings?vpc_id=${encodeURIComponent(vpc.id)}`),
+    get<{ nat_gateways: NatGateway[] }>(`/v2.0/nat-gateways?router_id=${router}`),
+    get<{ bandwidths: Bandwidth[] }>("/v2.0/bandwidths"),
   ]);
   const legOf = new Map(legs.ports.flatMap((port) => port.fixed_ips.map((ip) => [ip.subnet_id, port.id])));
   const ids = [...legOf.keys()].map((id) => `id=${encodeURIComponent(id)}`).join("&");
@@ -104,7 +118,21 @@ async function gather(session: Session, nameOrId: string): Promise<VpcTree> {
     route_tables: tables.route_tables,
     firewall_groups: groups.firewall_groups.filter((g) => g.ports.some((port) => legIds.has(port))),
     floating_ips: fips.floatingips,
+    peerings: peerings.peerings,
+    nat_gateways: await Promise.all(gateways.nat_gateways.map((gateway) => withRules(session, gateway))),
+    bandwidths: bandwidths.bandwidths.filter((b) =>
+      b.publicip_info.some((ip) => fips.floatingips.some((fip) => fip.id === ip.publicip_id)),
+    ),
   };
+}
+
+async function withRules(session: Session, gateway: NatGateway) {
+  const query = `nat_gateway_id=${encodeURIComponent(gateway.id)}`;
+  const [snat, dnat] = await Promise.all([
+    networkCall<{ snat_rules: SnatRule[] }>(session, "GET", `/v2.0/snat-rules?${query}`),
+    networkCall<{ dnat_rules: DnatRule[] }>(session, "GET", `/v2.0/dnat-rules?${query}`),
+  ]);
+  return { ...gateway, snat_rules: snat.snat_rules, dnat_rules: dnat.dnat_rules };
 }
 
 /** The hosts (binding:host_id) of each subnet's ports: where the subnet really runs. */
@@ -160,8 +188,53 @@ export function render(tree: VpcTree): string {
     lines.push(
       `    ${group.name || group.id}: ingress policy ${group.ingress_firewall_policy_id ?? "-"}, egress policy ${group.egress_firewall_policy_id ?? "-"}`,
     );
+  lines.push("  Peerings:");
+  for (const peering of tree.peerings) {
+    const [, peer] = peerSide(peering, vpc.id);
+    lines.push(
+      `    ${peering.name || peering.id} ${peering.status} <-> VPC ${peer.vpc_id} (project ${peer.tenant_id})`,
+    );
+  }
+  lines.push("  NAT gateways:", ...natLines(tree));
   lines.push("  Floating IPs:");
-  for (const fip of tree.floating_ips)
-    lines.push(`    ${fip.floating_ip_address} -> ${fip.fixed_ip_address ?? "(not associated)"}`);
+  for (const fip of tree.floating_ips) {
+    const metered = tree.bandwidths.find((b) => b.publicip_info.some((ip) => ip.publicip_id === fip.id));
+    lines.push(
+      `    ${fip.floating_ip_address} -> ${fip.fixed_ip_address ?? "(not associated)"}` +
+        (metered === undefined ? "" : `  bandwidth ${metered.name || metered.id}`),
+    );
+  }
+  lines.push("  Bandwidths:");
+  for (const bandwidth of tree.bandwidths) {
+    const kind = bandwidth.share_type === "WHOLE" ? "shared" : "dedicated";
+    const addresses = bandwidth.publicip_info.map((ip) => ip.publicip_address).join(", ");
+    lines.push(`    ${bandwidth.name || bandwidth.id} ${bandwidth.size} Mbit/s ${kind}: ${addresses}`);
+  }
   return `${lines.join("\n")}\n`;
+}
+
+/** This VPC's side of a peering first, the other VPC's second. */
+function peerSide(peering: Peering, vpcId: string) {
+  const { request_vpc_info: request, accept_vpc_info: accept } = peering;
+  return request.vpc_id === vpcId ? ([request, accept] as const) : ([accept, request] as const);
+}
+
+function natLines(tree: VpcTree): string[] {
+  const lines: string[] = [];
+  for (const gateway of tree.nat_gateways) {
+    lines.push(`    ${gateway.name || gateway.id} (${gateway.id}) spec ${gateway.spec} ${gateway.status}`);
+    for (const rule of gateway.snat_rules) {
+      const source = rule.cidr ?? `network ${rule.network_id ?? "-"}`;
+      const target = rule.floating_ip_address ?? `service network ${rule.service_network_id ?? "-"}`;
+      lines.push(`      SNAT ${source} -> ${target}`);
+    }
+    for (const rule of gateway.dnat_rules) {
+      const ports = rule.protocol === "any" ? "" : `:${rule.external_service_port}`;
+      const inner = rule.protocol === "any" ? "" : `:${rule.internal_service_port}`;
+      lines.push(
+        `      DNAT ${rule.protocol} ${rule.floating_ip_address ?? "-"}${ports} -> ${rule.private_ip ?? rule.port_id ?? "-"}${inner}`,
+      );
+    }
+  }
+  return lines;
 }

@@ -15,6 +15,10 @@ import * as networkVpc from "./0013-network-vpc.ts";
 import * as imageCore from "./0014-image-core.ts";
 import * as networkVdc from "./0016-network-vdc.ts";
 import * as imageMetadefs from "./0017-image-metadefs.ts";
+import * as networkVpcPeering from "./0020-network-vpc-peering.ts";
+import * as networkNatGateways from "./0021-network-nat-gateways.ts";
+import * as networkBandwidths from "./0022-network-bandwidths.ts";
+import * as networkTemplates from "./0023-network-templates.ts";
 import * as imageDelayedDelete from "./0024-image-delayed-delete.ts";
 
 /** Every migration, in order. Frozen once merged: change the schema with a new entry. */
@@ -35,5 +39,9 @@ export const migrations: Record<string, Migration> = {
   "0014-image-core": imageCore,
   "0016-network-vdc": networkVdc,
   "0017-image-metadefs": imageMetadefs,
+  "0020-network-vpc-peering": networkVpcPeering,
+  "0021-network-nat-gateways": networkNatGateways,
+  "0022-network-bandwidths": networkBandwidths,
+  "0023-network-templates": networkTemplates,
   "0024-image-delayed-delete": imageDelayedDelete,
 };

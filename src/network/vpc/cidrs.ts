@@ -2,7 +2,7 @@ import { cidrsOverlap, formatCidr, parseCidr, parseCidrLoose, type Cidr } from "
 import { InvalidVpcCidr } from "./errors.ts";
 import type { VpcRow } from "./store.ts";
 
-export const NEXTHOP_TYPES = ["local", "port", "blackhole"] as const;
+export const NEXTHOP_TYPES = ["local", "port", "blackhole", "peering", "nat_gateway"] as const;
 
 /** A CIDR as stored: strict (no host bits), in canonical text; undefined when it is not one. */
 export function canonicalCidr(text: string): string | undefined {

@@ -1,6 +1,8 @@
 import type { AuthContext } from "../../http/auth.ts";
 import { HTTPBadRequest, parseBody } from "../../lib/attributes.ts";
 import { authorize, requireAuth, write, type NetworkDeps, type NetworkTx } from "../deps.ts";
+import { checkPeeringRoutes } from "../peering/guards.ts";
+import { checkNatGatewayRoutes } from "../nat/guards.ts";
 import { canonicalCidr, cidrsOf } from "./cidrs.ts";
 import { InvalidRouteTableRoutes, InvalidVpcSubnet } from "./errors.ts";
 import { saveRouteTable, visibleRouteTable, type RouteTable } from "./route-tables.ts";
@@ -46,6 +48,8 @@ export async function checkTableRoutes(
   const local = destinations.find((destination) => cidrsOf(vpc).includes(destination));
   if (local !== undefined)
     throw new InvalidRouteTableRoutes(`Destination ${local} is a CIDR of VPC ${vpc.id}: its route is local`);
+  await checkPeeringRoutes(tx.db, vpc, routes);
+  await checkNatGatewayRoutes(tx.db, vpc, routes);
   const wanted = routes.filter((route) => route.nexthop_type === "port");
   if (wanted.length === 0) return routes;
   const subnets = await store.subnetsOfRouter(tx.db, vpc.router_id);

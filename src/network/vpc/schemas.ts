@@ -54,10 +54,10 @@ export function validTableRoutes(value: unknown): string | undefined {
     if (!(NEXTHOP_TYPES as readonly unknown[]).includes(route.nexthop_type))
       return `'${pyStr(route.nexthop_type)}' is not in [${NEXTHOP_TYPES.map((t) => `'${t}'`).join(", ")}]`;
     const nexthop = route.nexthop ?? null;
-    if (route.nexthop_type === "port" && validUuid(nexthop) !== undefined)
-      return `nexthop '${pyStr(nexthop)}' of a port route is not a valid UUID`;
-    if (route.nexthop_type !== "port" && nexthop !== null)
-      return `a ${String(route.nexthop_type)} route has no nexthop`;
+    const withId = ["port", "peering", "nat_gateway"].includes(String(route.nexthop_type));
+    if (withId && validUuid(nexthop) !== undefined)
+      return `nexthop '${pyStr(nexthop)}' of a ${String(route.nexthop_type)} route is not a valid UUID`;
+    if (!withId && nexthop !== null) return `a ${String(route.nexthop_type)} route has no nexthop`;
   }
   return undefined;
 }

@@ -24,11 +24,13 @@ import * as networkStore from "../store.ts";
 import { floatingIpsOfRouter } from "../store-floating-ips.ts";
 import { selectRouter } from "../store-routers.ts";
 import * as sgStore from "../store-security.ts";
+import { refusePeeredOverlap, refusePeeredVpc } from "../peering/guards.ts";
 import { checkVpcCidrs, cidrsOf, cidrWithin } from "./cidrs.ts";
 import { InvalidVpcCidr, InvalidVpcSubnet, VpcCidrInUse, VpcInUse, VpcNotFound } from "./errors.ts";
 import { insertMainTable, removeMainTable } from "./route-tables.ts";
 import { vpcAttributes } from "./schemas.ts";
 import * as store from "./store.ts";
+import { refuseNatGatewayOnRouter } from "../nat/guards.ts";
 
 export type Vpc = ReturnType<typeof vpcView>;
 
@@ -230,6 +232,8 @@ async function refuseWhileInUse(tx: NetworkTx, row: store.VpcRow): Promise<void>
       "route tables",
       tables.map((t) => t.id),
     );
+  await refusePeeredVpc(tx.db, row.id);
+  await refuseNatGatewayOnRouter(tx.db, row.router_id);
   if (await sgStore.groupInUse(tx.db, row.security_group_id))
     throw new SecurityGroupInUse(row.security_group_id);
 }
@@ -264,6 +268,7 @@ export function addCidr(deps: NetworkDeps, auth: AuthContext | null, id: string,
   const cidr = cidrRequest(body);
   return changeVpc(deps, auth, id, async (tx, row) => {
     const cidrs = checkVpcCidrs([...cidrsOf(row), cidr]);
+    await refusePeeredOverlap(tx.db, row.id, cidr);
     // Its local route would clash with a table's own route to the same destination.
     const routed = await store.tablesRoutingTo(tx.db, row.id, cidr);
     if (routed.length > 0)

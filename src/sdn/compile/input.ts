@@ -21,6 +21,12 @@ export interface NetworkState {
   /** VPCs and their route tables; absent reads as none. */
   vpcs?: VpcInput[];
   route_tables?: RouteTableInput[];
+  /** VPC peerings, whatever their status; absent reads as none. */
+  vpc_peerings?: VpcPeeringInput[];
+  /** NAT gateways with their SNAT and DNAT rules; absent reads as none. */
+  nat_gateways?: NatGatewayInput[];
+  /** Floating IP bandwidths (dedicated or shared pools); absent reads as none. */
+  bandwidths?: BandwidthInput[];
 }
 
 interface Standard {
@@ -208,7 +214,70 @@ export interface RouteTableInput extends Standard {
 export interface RouteTableRouteInput {
   destination: string;
   /** local: inside the VPC; port: via a port's first fixed IP (an instance); blackhole: dropped. */
-  nexthop_type: "local" | "port" | "blackhole";
-  /** The port id for nexthop_type port; null otherwise. */
+  nexthop_type: "local" | "port" | "blackhole" | "peering" | "nat_gateway";
+  /** The port id for nexthop_type port, the peering id for peering; null otherwise. */
   nexthop: string | null;
+}
+
+/**
+ * A VPC peering. ACTIVE: the two VPC routers meet on a transit switch in `transit_cidr` (a
+ * link-local /30: the requester's router has .1, the accepter's .2) and route tables send traffic
+ * to the peer with "peering" routes; any other status leaves those routes inert (dropped).
+ */
+export interface VpcPeeringInput extends Standard {
+  name: string;
+  /** ACTIVE | PENDING_ACCEPTANCE | REJECTED */
+  status: string;
+  request_vpc_id: string;
+  accept_vpc_id: string;
+  transit_cidr: string;
+}
+
+/**
+ * A floating IP bandwidth [bandwidth]: `size` Mbit/s each way for its floating IPs' traffic at
+ * the gateway of each router carrying them; PER meters one floating IP, WHOLE is one meter
+ * shared by all of its floating IPs.
+ */
+export interface BandwidthInput extends Standard {
+  size: number;
+  share_type: "PER" | "WHOLE";
+  floatingip_ids: string[];
+}
+
+/**
+ * A NAT gateway on a router with an external gateway; its rules apply there (none while
+ * admin_state_up is false). Route table routes with nexthop_type "nat_gateway" leave by it.
+ */
+export interface NatGatewayInput extends Standard {
+  name: string;
+  router_id: string;
+  admin_state_up: boolean;
+  snat_rules: SnatRuleInput[];
+  dnat_rules: DnatRuleInput[];
+}
+
+/**
+ * Traffic from network_id's subnets on the router (or from cidr when network_id is null) leaves
+ * the gateway as floating_ip_address, or, for a service rule (service_network_id), reaches that
+ * network as the gateway's own port there (service_port_id, null when it is missing).
+ */
+export interface SnatRuleInput extends Standard {
+  network_id: string | null;
+  cidr: string;
+  floating_ip_address: string | null;
+  service_network_id: string | null;
+  service_port_id: string | null;
+  admin_state_up: boolean;
+}
+
+/** floating_ip_address's (protocol, external_service_port) to private_ip; "any" maps the whole address. */
+export interface DnatRuleInput extends Standard {
+  floating_ip_address: string;
+  port_id: string | null;
+  private_ip: string;
+  /** tcp | udp | any */
+  protocol: string;
+  internal_service_port: number;
+  external_service_port: number;
+  admin_state_up: boolean;
 }

@@ -1,12 +1,18 @@
 import type { Owner, Qos } from "../model.ts";
 import type { NetworkState, QosPolicyInput } from "./input.ts";
 import { byId, ownerOf, problem, type Context } from "./context.ts";
+import { compileBandwidths, dedicatedKbps } from "./bandwidths.ts";
 
 /**
  * QoS [qos, qos-bw-limit-direction, qos-fip, qos-gateway-ip]: a VM port's own policy, else its
  * network's (Neutron leaves network:* ports out of network policies); a floating IP's policy on
  * its router's gateway port, for what its NAT rows translate; a router gateway's policy on the
  * same port, for what the router SNATs. Runs after NAT, whose row names it refers to.
+ *
+ * Floating IP bandwidths (compile/bandwidths.ts) meter on the same gateway ports. A floating IP
+ * in a PER bandwidth that also has a policy gets, per direction, the lower of the two limits
+ * only (the bandwidth on a tie: it is the billed one). In a WHOLE pool both apply: the pool is
+ * shared, the policy caps that one address within it.
  */
 export function compileQos(ctx: Context, state: NetworkState): void {
   const policies = byId(state.qos_policies ?? []);
@@ -22,16 +28,26 @@ export function compileQos(ctx: Context, state: NetworkState): void {
     const found = id === null ? undefined : policy(id, owner);
     if (found !== undefined) addLimits(ctx, `qos-${port.id}`, { port: port.id, nats: [], owner }, found);
   }
-  for (const fip of byId(state.floating_ips).values()) {
+  const dedicated = dedicatedKbps(state);
+  const fips = byId(state.floating_ips);
+  for (const fip of fips.values()) {
     if (fip.qos_policy_id == null) continue;
     const owner = ownerOf("floatingip", fip);
-    const found = policy(fip.qos_policy_id, owner);
+    const found = lowerThan(policy(fip.qos_policy_id, owner), dedicated.get(fip.id));
     const gateway = fip.router_id === null ? undefined : ctx.gateways.get(fip.router_id);
     const nats = [`fip-${fip.id}`, ...forwardingsOf(state, fip.id)].filter((name) => ctx.model.nats[name]);
     // An unassociated floating IP translates nothing yet: nothing to limit.
     if (found !== undefined && gateway !== undefined && nats.length > 0)
       addLimits(ctx, `qos-fip-${fip.id}`, { port: `lrp-${gateway.id}`, nats, owner }, found);
   }
+  compileBandwidths(
+    ctx,
+    state,
+    (fipId, direction) =>
+      policies
+        .get(fips.get(fipId)?.qos_policy_id ?? "")
+        ?.bandwidth_limits.find((limit) => limit.direction === direction)?.max_kbps,
+  );
   for (const router of ctx.routers.values()) {
     if (router.gw_qos_policy_id == null) continue;
     const gateway = ctx.gateways.get(router.id);
@@ -45,6 +61,12 @@ export function compileQos(ctx: Context, state: NetworkState): void {
     if (found !== undefined && gateway !== undefined && nats.length > 0)
       addLimits(ctx, `qos-gw-${router.id}`, { port: `lrp-${gateway.id}`, nats, owner }, found);
   }
+}
+
+/** The policy with only the limits below a dedicated bandwidth's (all of them without one). */
+function lowerThan(policy: QosPolicyInput | undefined, kbps: number | undefined): QosPolicyInput | undefined {
+  if (policy === undefined || kbps === undefined) return policy;
+  return { ...policy, bandwidth_limits: policy.bandwidth_limits.filter((limit) => limit.max_kbps < kbps) };
 }
 
 function forwardingsOf(state: NetworkState, fipId: string): string[] {

@@ -2,6 +2,8 @@ import { formatCidr, parseCidrLoose } from "../../lib/ip.ts";
 import type { RouterPolicy } from "../model.ts";
 import type { NetworkState, RouteTableInput, RouteTableRouteInput, VpcInput } from "./input.ts";
 import { byId, ownerOf, problem, sortedUnique, type Context, type Subnet } from "./context.ts";
+import { peeringHop } from "./peerings.ts";
+import { natGatewayHop } from "./nat-gateways.ts";
 
 /**
  * VPC route tables as router policies on the VPC's router, for traffic from the subnets each
@@ -18,11 +20,17 @@ export function compileRouteTables(ctx: Context, state: NetworkState): void {
     if (vpc === undefined) problem(ctx, owner, `VPC ${table.vpc_id} does not exist`);
     else if (!ctx.routers.has(vpc.router_id))
       problem(ctx, owner, `router ${vpc.router_id} of VPC ${vpc.id} does not exist`);
-    else addTable(ctx, vpc, table, associated);
+    else addTable(ctx, vpc, table, associated, state);
   }
 }
 
-function addTable(ctx: Context, vpc: VpcInput, table: RouteTableInput, associated: Set<string>): void {
+function addTable(
+  ctx: Context,
+  vpc: VpcInput,
+  table: RouteTableInput,
+  associated: Set<string>,
+  state: NetworkState,
+): void {
   const subnets = routerSubnets(ctx, vpc.router_id);
   const served = subnets.filter((subnet) =>
     table.main ? !associated.has(subnet.input.id) : table.subnet_ids.includes(subnet.input.id),
@@ -36,7 +44,7 @@ function addTable(ctx: Context, vpc: VpcInput, table: RouteTableInput, associate
     nexthop: null,
   }));
   for (const route of [...local, ...table.routes]) {
-    const row = policyRow(ctx, vpc, table, route);
+    const row = policyRow(ctx, vpc, table, route, state);
     if (typeof row === "string") problem(ctx, ownerOf("route_table", table), row);
     else ctx.model.router_policies[row.name] ??= { ...row, source_cidrs: sources };
   }
@@ -53,6 +61,7 @@ function policyRow(
   vpc: VpcInput,
   table: RouteTableInput,
   route: RouteTableRouteInput,
+  state: NetworkState,
 ): Omit<RouterPolicy, "source_cidrs"> | string {
   const cidr = parseCidrLoose(route.destination);
   if (cidr === undefined) return `route destination ${route.destination} is not a CIDR`;
@@ -68,6 +77,14 @@ function policyRow(
   if (route.nexthop_type === "local") return { ...base, action: "local", nexthop: null, output_port: null };
   if (route.nexthop_type === "blackhole")
     return { ...base, action: "drop", nexthop: null, output_port: null };
+  if (route.nexthop_type === "peering") {
+    const hop = peeringHop(state, vpc, route.nexthop ?? "");
+    return typeof hop === "string" ? `route ${destination}: ${hop}` : { ...base, ...hop };
+  }
+  if (route.nexthop_type === "nat_gateway") {
+    const hop = natGatewayHop(ctx, state, vpc, route.nexthop ?? "");
+    return typeof hop === "string" ? `route ${destination}: ${hop}` : { ...base, ...hop };
+  }
   const hop = nexthopOf(ctx, route.nexthop ?? "", cidr.version, vpc.router_id);
   if (typeof hop === "string") return `route ${destination}: ${hop}`;
   return { ...base, action: "reroute", ...hop };

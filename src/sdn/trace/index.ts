@@ -43,6 +43,7 @@ function summary(index: Index, walked: Walk, nats: ReadonlySet<string>): Omit<Tr
         object: row.name,
         port: row.port,
         qos_policy_id: row.qos_policy_id,
+        ...(row.bandwidth === undefined ? {} : { bandwidth: { ...row.bandwidth } }),
         direction: row.direction,
         max_kbps: row.max_kbps,
         max_burst_kbps: row.max_burst_kbps,

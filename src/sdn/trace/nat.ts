@@ -1,6 +1,6 @@
 import { cidrContains, formatIp } from "../../lib/ip.ts";
 import type { Nat } from "../model.ts";
-import { addressOf, type Index, type RouterIndex } from "./index-model.ts";
+import { addressOf, type Index, type RouterIndex, type RouterPortIndex } from "./index-model.ts";
 import { ipKey, protocolNumber, type Packet } from "./packet.ts";
 
 /** undefined = no NAT applies; snat/dnat = which side of the packet was translated. */
@@ -19,7 +19,7 @@ export function inboundRows(index: Index, routerName: string, packet: Packet): N
 export function inboundNat(index: Index, router: RouterIndex, packet: Packet): NatOutcome {
   const rows = inboundRows(index, router.row.name, packet);
   const fip = rows.find((row) => row.type === "dnat_and_snat");
-  if (fip !== undefined) return translateDst(fip, packet, null, `floating IP ${fip.external_ip}`);
+  if (fip !== undefined) return translateDst(fip, packet, null, natName(fip));
   const forwards = rows.filter((row) => row.type === "dnat");
   if (forwards.length === 0) return undefined;
   const forward = forwards.find(
@@ -28,13 +28,13 @@ export function inboundNat(index: Index, router: RouterIndex, packet: Packet): N
       protocolNumber(row.protocol, packet.dst.version) === packet.protocol &&
       row.external_port === packet.dstPort,
   );
-  if (forward !== undefined)
-    return translateDst(forward, packet, forward.internal_port, `port forwarding ${forward.name}`);
+  if (forward !== undefined) return translateDst(forward, packet, forward.internal_port, natName(forward));
   const offered = forwards.map((row) => `${row.protocol}/${row.external_port}`).join(", ");
   const asked = packet.dstPort === null ? "this packet" : `port ${packet.dstPort}`;
+  const what = forwards.some((row) => row.owner.type === "dnat_rule") ? "DNAT rule" : "port forwarding";
   return {
     kind: "drop",
-    detail: `no port forwarding of ${formatIp(packet.dst)} matches ${asked} (it forwards ${offered})`,
+    detail: `no ${what} of ${formatIp(packet.dst)} matches ${asked} (it forwards ${offered})`,
   };
 }
 
@@ -51,14 +51,48 @@ function translateDst(row: Nat, packet: Packet, port: number | null, what: strin
   };
 }
 
-/** Leaving by the gateway: the source's floating IP, else the router's SNAT for its subnet. */
-export function outboundNat(router: RouterIndex, packet: Packet): NatOutcome {
+/** What the hops call a NAT row: the NAT gateway rule, floating IP or port forwarding it came from. */
+function natName(row: Nat): string {
+  if (row.owner.type === "snat_rule") return `SNAT rule ${row.owner.id} of ${row.logical_ip}`;
+  if (row.owner.type === "dnat_rule") return `DNAT rule ${row.owner.id}`;
+  if (row.type === "snat") return `SNAT of ${row.logical_ip}`;
+  return row.type === "dnat" ? `port forwarding ${row.name}` : `floating IP ${row.external_ip}`;
+}
+
+/** A NAT gateway's leg on a service network (its other gateway ports are the router's own). */
+const isServiceLeg = (lrp: RouterPortIndex) => lrp.row.owner.type === "nat_gateway";
+const holds = (lrp: RouterPortIndex, ip: string) => {
+  const address = addressOf(ip);
+  return address !== undefined && lrp.networks.some((network) => cidrContains(network.cidr, address));
+};
+
+/**
+ * Leaving by a gateway port: the source's floating IP, else the SNAT row for its subnet (a NAT
+ * gateway's rule wins over the router's own: compile drops the latter). A service leg translates
+ * only by rows to its own address, and refuses sources no rule names; the external gateway by
+ * the other rows.
+ */
+export function outboundNat(router: RouterIndex, packet: Packet, out?: RouterPortIndex): NatOutcome {
+  const legs = router.ports.filter(isServiceLeg);
+  const applies = (row: Nat) =>
+    out === undefined || legs.length === 0
+      ? true
+      : isServiceLeg(out)
+        ? holds(out, row.external_ip)
+        : !legs.some((leg) => holds(leg, row.external_ip));
   const fip = router.fipsByLogical.get(ipKey(packet.src));
-  const snat = fip ?? router.snats.find((entry) => cidrContains(entry.cidr, packet.src))?.row;
+  const snat =
+    (fip !== undefined && applies(fip) ? fip : undefined) ??
+    router.snats.find((entry) => applies(entry.row) && cidrContains(entry.cidr, packet.src))?.row;
+  if (snat === undefined && out !== undefined && isServiceLeg(out))
+    return {
+      kind: "drop",
+      detail: `no SNAT rule of NAT gateway ${out.row.owner.id} lets ${formatIp(packet.src)} reach service network ${out.row.switch.replace(/^ls-/, "")}`,
+    };
   if (snat === undefined) return undefined;
   const external = addressOf(snat.external_ip);
   if (external === undefined) return undefined;
-  const what = snat.type === "snat" ? `SNAT of ${snat.logical_ip}` : `floating IP ${snat.external_ip}`;
+  const what = natName(snat);
   return {
     kind: "snat",
     row: snat,

@@ -1,5 +1,6 @@
 import { cidrContains, formatIp } from "../../lib/ip.ts";
 import type { RouterIndex, Route } from "./index-model.ts";
+import { peeringDrop, peeringLocal } from "./peering.ts";
 import { ref, type Trail } from "./trail.ts";
 
 /**
@@ -18,7 +19,8 @@ export function routeTable(t: Trail, router: RouterIndex): Route | "dropped" | u
   if (row.action === "drop") {
     t.drop(
       "route",
-      `${formatIp(dst)} matches blackhole route ${row.ip_prefix} of ${table}: dropped`,
+      peeringDrop(row, formatIp(dst)) ??
+        `${formatIp(dst)} matches blackhole route ${row.ip_prefix} of ${table}: dropped`,
       ref("router_policies", row),
       row.route_table_id,
     );
@@ -28,7 +30,8 @@ export function routeTable(t: Trail, router: RouterIndex): Route | "dropped" | u
     t.add(
       "route_table",
       "pass",
-      `${formatIp(dst)} matches local route ${row.ip_prefix} of ${table}: routed inside the VPC`,
+      peeringLocal(row, formatIp(dst)) ??
+        `${formatIp(dst)} matches local route ${row.ip_prefix} of ${table}: routed inside the VPC`,
       ref("router_policies", row),
       row.route_table_id,
     );

@@ -62,7 +62,7 @@ function forward(t: Trail, router: RouterIndex): Next {
     );
   t.add("route", "pass", describeRoute(route, out, t.packet.dst), routeObject, ruleId);
   if (t.request !== undefined) undo(t, "dnat", router, out);
-  else if (out.row.gateway && !nat(t, outboundNat(router, t.packet), router, out)) return null;
+  else if (out.row.gateway && !nat(t, outboundNat(router, t.packet, out), router, out)) return null;
   if (out.row.gateway) {
     if (!gatewayUp(t, out)) return null;
     t.meter(out.row.name, "egress");

@@ -1,6 +1,7 @@
 import { cidrContains, formatIp, type Address } from "../../lib/ip.ts";
 import type { Index, RouterIndex, RouterPortIndex, Route, SwitchIndex } from "./index-model.ts";
 import { ipKey } from "./packet.ts";
+import { throughPeering } from "./peering.ts";
 
 /** Longest prefix match over the router's connected networks and static routes. */
 export function lookupRoute(router: RouterIndex, dst: Address): Route | undefined {
@@ -17,7 +18,7 @@ export function describeRoute(route: Route, out: RouterPortIndex, dst: Address):
   const to = `out by ${out.row.name} onto ${out.row.switch}`;
   if (route.kind === "connected") return `${formatIp(dst)} is on connected network ${cidrText(route)}: ${to}`;
   if (route.kind === "policy")
-    return `${formatIp(dst)} matches route ${route.row.ip_prefix} via ${route.row.nexthop ?? ""} of route table ${route.row.route_table_name} (${route.row.route_table_id}): ${to}`;
+    return `${formatIp(dst)} matches route ${route.row.ip_prefix} via ${route.row.nexthop ?? ""} of route table ${route.row.route_table_name} (${route.row.route_table_id})${throughPeering(route.row)}: ${to}`;
   const kind = route.row.origin === "gateway" ? "the gateway's default route" : "extra route";
   return `${formatIp(dst)} matches ${kind} ${route.row.ip_prefix} via ${route.row.nexthop} (${route.row.name}): ${to}`;
 }

@@ -57,7 +57,10 @@ export interface TraceResult {
   qos: Array<{
     object: string;
     port: string;
-    qos_policy_id: string;
+    /** null for a floating IP bandwidth's meter. */
+    qos_policy_id: string | null;
+    /** The floating IP bandwidth met: its id, PER (dedicated) or WHOLE (shared pool), Mbit/s. */
+    bandwidth?: { id: string; share_type: "PER" | "WHOLE"; size_mbit: number };
     direction: "ingress" | "egress";
     max_kbps: number | null;
     max_burst_kbps: number | null;
