@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.ts";
 import { registerPipeline } from "./http/pipeline.ts";
 import { identityService } from "./identity/index.ts";
+import { createImageCache } from "./image/cache/cache.ts";
 import { imageService } from "./image/index.ts";
 import { createStores } from "./image/stores/index.ts";
 import { networkService } from "./network/index.ts";
@@ -44,10 +45,14 @@ export async function buildApp(
   await app.register(
     imageService({
       ...deps,
-      stores: createStores(ctx.config.dataDir, ctx.config.imageStores),
+      stores: createStores(ctx.config.dataDir, ctx.config.imageStores, ctx.config.imageS3),
       sizeCap: ctx.config.imageSizeCap,
       propertyQuota: ctx.config.imagePropertyQuota,
       scrubTime: ctx.config.imageScrubTime,
+      tagQuota: ctx.config.imageTagQuota,
+      memberQuota: ctx.config.imageMemberQuota,
+      ...createImageCache(ctx.config.dataDir, ctx.config.imageCache),
+      importing: { dataDir: ctx.config.dataDir, filter: ctx.config.imageImportFilter },
     }),
     { prefix: "/image" },
   );

@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { importFilterConfig, type ImportFilter } from "./image/import/filter.ts";
+import type { S3Settings } from "./image/stores/s3.ts";
 
 /** The longest token lifetime allowed; revocations are kept this long (see identity/revocations). */
 export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
@@ -47,11 +49,60 @@ export interface Config {
    * first takes uploads that name no store.
    */
   imageStores: readonly ImageStoreSpec[];
+  /** The s3 store's service (STRATUS_IMAGE_S3_*); null when no store is of type s3. */
+  imageS3: S3Settings | null;
   /**
    * Glance's delayed_delete + scrub_time (STRATUS_IMAGE_DELAYED_DELETE, seconds; 0, the default,
    * deletes at once): how long a deleted image's data waits in pending_delete for a restore.
    */
   imageScrubTime: number;
+  /** Glance's image_tag_quota and image_member_quota (STRATUS_IMAGE_TAG_QUOTA, _MEMBER_QUOTA; 128). */
+  imageTagQuota: number;
+  imageMemberQuota: number;
+  /** The image cache in front of downloads (src/image/cache); null when STRATUS_IMAGE_CACHE=off. */
+  imageCache: ImageCacheConfig | null;
+  /** Which hosts and ports web-download may fetch from (STRATUS_IMAGE_IMPORT_*; image/import/filter.ts). */
+  imageImportFilter: ImportFilter;
+}
+
+/**
+ * The image cache (Glance's image_cache_* options), from STRATUS_IMAGE_CACHE (on|off, default on:
+ * its size is bounded, and repeated downloads, remote stores above all, should be fast without
+ * an operator's step), STRATUS_IMAGE_CACHE_MAX_SIZE (bytes, 10 GiB as Glance's; -1: no limit),
+ * STRATUS_IMAGE_CACHE_STALL_TIME (seconds an incomplete file may sit, 86400),
+ * STRATUS_IMAGE_CACHE_INTERVAL (seconds between clean, prefetch and prune runs, 300) and
+ * STRATUS_IMAGE_CACHE_AUTO_PREFETCH ("N:window_seconds", off).
+ */
+export interface ImageCacheConfig {
+  maxSize: number;
+  stallTime: number;
+  interval: number;
+  /** Queue an image for prefetch once it was downloaded `count` times within `window` seconds. */
+  autoPrefetch: { count: number; window: number } | null;
+}
+
+export function imageCacheConfig(env: NodeJS.ProcessEnv): ImageCacheConfig | null {
+  const switched = (env.STRATUS_IMAGE_CACHE ?? "on").trim().toLowerCase();
+  if (!["on", "off", "true", "false", "1", "0", ""].includes(switched))
+    throw new Error(`STRATUS_IMAGE_CACHE must be on or off, got '${env.STRATUS_IMAGE_CACHE}'`);
+  if (["off", "false", "0"].includes(switched)) return null;
+  const auto = env.STRATUS_IMAGE_CACHE_AUTO_PREFETCH?.trim() ?? "";
+  const match = /^([1-9]\d*):([1-9]\d*)$/.exec(auto);
+  if (auto !== "" && match === null)
+    throw new Error(`STRATUS_IMAGE_CACHE_AUTO_PREFETCH must be N:window_seconds, got '${auto}'`);
+  const interval = wholeNumber(env.STRATUS_IMAGE_CACHE_INTERVAL, "STRATUS_IMAGE_CACHE_INTERVAL", 300);
+  const maxSize = wholeNumber(
+    env.STRATUS_IMAGE_CACHE_MAX_SIZE,
+    "STRATUS_IMAGE_CACHE_MAX_SIZE",
+    10 * 1024 ** 3,
+  );
+  const stallTime = wholeNumber(env.STRATUS_IMAGE_CACHE_STALL_TIME, "STRATUS_IMAGE_CACHE_STALL_TIME", 86_400);
+  return {
+    maxSize: maxSize === -1 ? Number.MAX_SAFE_INTEGER : maxSize,
+    stallTime: Math.max(1, stallTime),
+    interval: Math.max(1, interval),
+    autoPrefetch: match === null ? null : { count: Number(match[1]), window: Number(match[2]) },
+  };
 }
 
 /** One image store: its id (what `stores` and X-Image-Meta-Store name) and its kind. */
@@ -110,7 +161,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     imageSizeCap: wholeNumber(env.STRATUS_IMAGE_SIZE_CAP, "STRATUS_IMAGE_SIZE_CAP", 1024 ** 4),
     imagePropertyQuota: wholeNumber(env.STRATUS_IMAGE_PROPERTY_QUOTA, "STRATUS_IMAGE_PROPERTY_QUOTA", 128),
     imageStores: imageStores(env.STRATUS_IMAGE_STORES),
+    imageS3: imageS3Settings(imageStores(env.STRATUS_IMAGE_STORES), env),
     imageScrubTime: wholeNumber(env.STRATUS_IMAGE_DELAYED_DELETE, "STRATUS_IMAGE_DELAYED_DELETE", 0),
+    imageTagQuota: wholeNumber(env.STRATUS_IMAGE_TAG_QUOTA, "STRATUS_IMAGE_TAG_QUOTA", 128),
+    imageMemberQuota: wholeNumber(env.STRATUS_IMAGE_MEMBER_QUOTA, "STRATUS_IMAGE_MEMBER_QUOTA", 128),
+    imageCache: imageCacheConfig(env),
+    imageImportFilter: importFilterConfig(env),
   };
 }
 
@@ -135,6 +191,31 @@ function imageStores(text: string | undefined): ImageStoreSpec[] {
   if (new Set(specs.map((s) => s.id)).size !== specs.length)
     throw new Error(`STRATUS_IMAGE_STORES names a store twice: '${text}'`);
   return specs;
+}
+
+/**
+ * STRATUS_IMAGE_S3_ENDPOINT, _BUCKET, _ACCESS_KEY, _SECRET_KEY (required when a store is s3),
+ * _REGION (us-east-1), _PREFIX (""). One s3 store at most: two would share the bucket and prefix.
+ */
+function imageS3Settings(specs: readonly ImageStoreSpec[], env: NodeJS.ProcessEnv): S3Settings | null {
+  const s3 = specs.filter((s) => s.type === "s3");
+  if (s3.length === 0) return null;
+  if (s3.length > 1) throw new Error("STRATUS_IMAGE_STORES may name one s3 store only");
+  const required = ["ENDPOINT", "BUCKET", "ACCESS_KEY", "SECRET_KEY"] as const;
+  const missing = required.filter((name) => !env[`STRATUS_IMAGE_S3_${name}`]);
+  if (missing.length > 0)
+    throw new Error(
+      `STRATUS_IMAGE_STORES names the s3 store '${s3[0]?.id}' but ` +
+        `${missing.map((name) => `STRATUS_IMAGE_S3_${name}`).join(", ")} ${missing.length > 1 ? "are" : "is"} not set`,
+    );
+  return {
+    endpoint: env.STRATUS_IMAGE_S3_ENDPOINT ?? "",
+    bucket: env.STRATUS_IMAGE_S3_BUCKET ?? "",
+    accessKey: env.STRATUS_IMAGE_S3_ACCESS_KEY ?? "",
+    secretKey: env.STRATUS_IMAGE_S3_SECRET_KEY ?? "",
+    region: env.STRATUS_IMAGE_S3_REGION || "us-east-1",
+    prefix: env.STRATUS_IMAGE_S3_PREFIX ?? "",
+  };
 }
 
 /** STRATUS_SDN_CHECK_INTERVAL: whole seconds, 60 by default. */

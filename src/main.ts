@@ -1,4 +1,6 @@
 import { join, resolve } from "node:path";
+import { image, IMAGE_USAGE } from "./cli/commands/image.ts";
+import { imageCache, IMAGE_CACHE_USAGE } from "./cli/commands/image-cache.ts";
 import { serve } from "./cli/commands/serve.ts";
 import { topology, TOPOLOGY_USAGE } from "./cli/commands/topology.ts";
 import { trace, TRACE_USAGE } from "./cli/commands/trace.ts";
@@ -11,6 +13,8 @@ const USAGE = `Usage:
   stratus trace --from <port|ip> --to <ip|port> [--proto tcp --dport 22] [--json]
   stratus topology [--json] | topology host|device down|up <name>   the physical SDN topology (admin)
   stratus vpc show <vpc> [--json]   a VPC as a tree: subnets by zone, route tables, ACLs, floating IPs
+  stratus image upload <file> [--name N] [--disk-format F] | image download <id> <file>   with a progress bar
+  stratus image-cache list|queue <id>|delete <id>|clear [--target T]|clean|prune   the image cache (admin)
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -29,6 +33,16 @@ async function main(argv: string[]): Promise<void> {
   if (command === "vpc") {
     if (rest.includes("--help")) return void process.stdout.write(VPC_USAGE);
     process.exitCode = await vpc(rest);
+    return;
+  }
+  if (command === "image") {
+    if (rest.includes("--help")) return void process.stdout.write(IMAGE_USAGE);
+    process.exitCode = await image(rest);
+    return;
+  }
+  if (command === "image-cache") {
+    if (rest.includes("--help")) return void process.stdout.write(IMAGE_CACHE_USAGE);
+    process.exitCode = await imageCache(rest);
     return;
   }
   if (command === "token-keys" && rest[0] === "rotate") {

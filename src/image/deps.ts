@@ -7,6 +7,8 @@ import type { Clock } from "../lib/clock.ts";
 import { allows, type Target } from "../policy/index.ts";
 import { PolicyForbidden } from "./errors.ts";
 import { imagePolicy } from "./policy.ts";
+import type { ImageCache } from "./cache/cache.ts";
+import type { ImportSettings } from "./import/settings.ts";
 import type { StoreRegistry } from "./stores/index.ts";
 import type { ImageTables } from "./tables.ts";
 
@@ -23,9 +25,19 @@ export interface ImageDeps {
   readonly propertyQuota: number;
   /** Seconds a deleted image waits in pending_delete (delayed delete); 0: deleted at once. */
   readonly scrubTime: number;
+  /** image_tag_quota and image_member_quota; -1 for no limit, DEFAULT_IMAGE_QUOTA when absent. */
+  readonly tagQuota?: number;
+  readonly memberQuota?: number;
+  /** The image cache in front of downloads; absent when STRATUS_IMAGE_CACHE=off. */
+  readonly cache?: ImageCache;
+  /** Interoperable import and tasks (staging, exports, web-download filter); absent: not offered. */
+  readonly importing?: ImportSettings;
 }
 
 export type ImageTx = TxScope<ImageTables>;
+
+/** Glance's default for image_tag_quota and image_member_quota. */
+export const DEFAULT_IMAGE_QUOTA = 128;
 
 export function reader(deps: ImageDeps): Kysely<ImageTables> {
   return deps.db.as<ImageTables>();

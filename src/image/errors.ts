@@ -1,4 +1,11 @@
-import { BadRequest, Conflict, Forbidden, NotFound, StratusError } from "../lib/errors.ts";
+import {
+  BadRequest,
+  Conflict,
+  Forbidden,
+  NotFound,
+  ServiceUnavailable,
+  StratusError,
+} from "../lib/errors.ts";
 
 /**
  * Glance's errors: webob HTTP exceptions whose explanation is the message. The class names are
@@ -62,6 +69,23 @@ export class ImageSizeLimitExceeded extends HTTPRequestEntityTooLarge {
   }
 }
 
+export class ImageTagLimitExceeded extends HTTPRequestEntityTooLarge {
+  constructor(attempted: number, maximum: number) {
+    super(
+      `The limit has been exceeded on the number of allowed image tags. Attempted: ${attempted}, Maximum: ${maximum}`,
+    );
+  }
+}
+
+export class ImageMemberLimitExceeded extends HTTPRequestEntityTooLarge {
+  constructor(attempted: number, maximum: number) {
+    super(
+      "The limit has been exceeded on the number of allowed image members for this image. " +
+        `Attempted: ${attempted}, Maximum: ${maximum}`,
+    );
+  }
+}
+
 export class ImagePropertyLimitExceeded extends HTTPRequestEntityTooLarge {
   constructor(attempted: number, maximum: number) {
     super(
@@ -84,4 +108,32 @@ export class StoreWriteFailed extends StratusError {
 export class HTTPGone extends StratusError {
   readonly status = 410;
   readonly title = "Gone";
+}
+
+/** Multi-store: a store id that is not configured (X-Image-Meta-Store, copy-image target). */
+export class UnknownStore extends HTTPBadRequest {
+  constructor(storeId: string) {
+    super(`Store for scheme ${storeId} not found`);
+  }
+}
+
+/** DELETE /v2/stores/{store}/{image} naming a store that is not configured (Glance: 409). */
+export class StoreNotAvailable extends HTTPConflict {
+  constructor(storeId: string) {
+    super(`The selected store ${storeId} is not available on this node.`);
+  }
+}
+
+/** A copy whose bytes differ (size or md5) from the image's: the source data is damaged. */
+export class StoreDataMismatch extends HTTPConflict {
+  constructor(imageId: string, storeId: string) {
+    super(`Image ${imageId} data copied to store ${storeId} does not match its size or checksum`);
+  }
+}
+
+/** No store holding the image could open its data (Glance: the backend is unavailable, 503). */
+export class StoreReadFailed extends ServiceUnavailable {
+  constructor(imageId: string) {
+    super(`Image ${imageId} data could not be read from any store holding it`);
+  }
 }

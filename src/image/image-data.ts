@@ -10,13 +10,15 @@ import {
   HTTPRequestRangeNotSatisfiable,
   ImageSizeLimitExceeded,
   StoreWriteFailed,
+  UnknownStore,
 } from "./errors.ts";
 import { formatMatches, ImageMeter } from "./format.ts";
 import { ownerTarget, visibleImage, visibleImageForUpdate } from "./image-access.ts";
 import { loadView, timestamp } from "./images.ts";
 import { assertTransition } from "./state.ts";
 import * as store from "./store.ts";
-import type { ByteRange, StoredData } from "./stores/store.ts";
+import { openLocations, readable } from "./stores/locations.ts";
+import type { ByteRange, ImageStore, StoredData } from "./stores/store.ts";
 import type { ImageStatus } from "./tables.ts";
 
 /**
@@ -31,8 +33,12 @@ export async function uploadImageData(
   id: string,
   body: Readable,
   contentLength: number | undefined,
+  storeId?: string,
 ): Promise<void> {
   const auth = requireAuth(authIn);
+  // X-Image-Meta-Store names the store (Glance's multi-store); none: the default store.
+  const target = storeId === undefined ? deps.stores.default : deps.stores.get(storeId);
+  if (target === undefined) throw new UnknownStore(storeId ?? "");
   await write(deps, async (tx) => {
     const row = await visibleImageForUpdate(tx.db, tx.dialect, auth, id);
     authorize(auth, "upload_image", ownerTarget(row));
@@ -43,7 +49,6 @@ export async function uploadImageData(
     await store.updateImageRow(tx.db, id, { status: "saving", updated_at: timestamp(deps) });
   });
   const meter = new ImageMeter(deps.sizeCap);
-  const target = deps.stores.default;
   let stored: StoredData;
   try {
     // A body that ends early (client gone) fails the meter, hence the store's write. The meter
@@ -67,7 +72,7 @@ export async function uploadImageData(
     await settle(deps, id, "queued");
     throw new HTTPBadRequest(`Image data does not match disk_format ${declared} (the data is ${detected})`);
   }
-  await activate(deps, id, meter, stored);
+  await activate(deps, id, meter, stored, target);
 }
 
 function isClientGone(error: unknown): boolean {
@@ -87,8 +92,13 @@ async function settle(deps: ImageDeps, id: string, to: ImageStatus): Promise<voi
   });
 }
 
-async function activate(deps: ImageDeps, id: string, meter: ImageMeter, stored: StoredData): Promise<void> {
-  const target = deps.stores.default;
+async function activate(
+  deps: ImageDeps,
+  id: string,
+  meter: ImageMeter,
+  stored: StoredData,
+  target: ImageStore,
+): Promise<void> {
   const outcome = await write(deps, async (tx) => {
     const row = await store.selectImageForUpdate(tx.db, tx.dialect, id);
     if (row === undefined) return "gone" as const;
@@ -142,11 +152,13 @@ export async function downloadImageData(
   const row = await visibleImage(db, auth, id);
   if (row.status === "deactivated" && !isAdmin(auth))
     throw new HTTPForbidden("The requested image has been deactivated. Image data download is forbidden.");
-  const [location] = await store.selectLocations(db, id);
-  const source = location && deps.stores.get(location.store);
-  if (location === undefined || source === undefined || row.size === null) return null;
+  const locations = await store.selectLocations(db, id);
+  if (!readable(deps.stores, locations) || row.size === null) return null;
   const range = rangeHeader === undefined ? undefined : parseRange(rangeHeader, row.size);
-  const data = await source.get(location.url, range);
+  // Image cache (cache/cache.ts): a hit streams the local copy, a whole-image miss fills it.
+  // Any store holding the image serves it: one that fails passes to the next (stores/locations.ts).
+  const fromStore = () => openLocations(deps.stores, locations, range);
+  const data = await (deps.cache ? deps.cache.read(deps, row, range, fromStore) : fromStore());
   const counter = new ByteCounter((bytes) => {
     const payload = {
       bytes_sent: bytes,
@@ -158,6 +170,8 @@ export async function downloadImageData(
     void write(deps, (tx) => emit(deps, tx, "image.send", id, row.owner, payload)).catch(() => undefined);
   });
   data.on("error", (error) => counter.destroy(error));
+  // A client gone mid-download closes the counter only: release the source (file, cache fill).
+  counter.once("close", () => data.destroy());
   return { stream: data.pipe(counter), size: row.size, checksum: row.checksum, ...(range ? { range } : {}) };
 }
 

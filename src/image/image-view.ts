@@ -4,7 +4,13 @@ import type { ImageRow, MemberRow } from "./tables.ts";
 /** An image as Glance shows it: its properties flattened beside the core attributes. */
 export type ImageView = Record<string, unknown>;
 
-export function imageView(row: ImageRow, props: Record<string, string>, tags: readonly string[]): ImageView {
+/** `stores`: the ids of the stores holding the data (Glance's multi-store), shown once there are any. */
+export function imageView(
+  row: ImageRow,
+  props: Record<string, string>,
+  tags: readonly string[],
+  stores: readonly string[] = [],
+): ImageView {
   return {
     ...props,
     id: row.id,
@@ -26,6 +32,7 @@ export function imageView(row: ImageRow, props: Record<string, string>, tags: re
     created_at: isoSeconds(new Date(row.created_at)),
     updated_at: isoSeconds(new Date(row.updated_at)),
     tags: [...tags],
+    ...(stores.length > 0 ? { stores: stores.join(",") } : {}),
     self: `/v2/images/${row.id}`,
     file: `/v2/images/${row.id}/file`,
     schema: "/v2/schemas/image",

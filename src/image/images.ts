@@ -5,6 +5,7 @@ import { isoSeconds } from "../lib/time.ts";
 import { uuid } from "../lib/ids.ts";
 import {
   authorize,
+  DEFAULT_IMAGE_QUOTA,
   emit,
   isAdmin,
   reader,
@@ -19,6 +20,7 @@ import {
   HTTPForbidden,
   HTTPNotFound,
   ImagePropertyLimitExceeded,
+  ImageTagLimitExceeded,
   PolicyForbidden,
 } from "./errors.ts";
 import { deferDelete } from "./delayed-delete.ts";
@@ -27,6 +29,7 @@ import { ownerTarget, visibleImage, visibleImageForUpdate } from "./image-access
 import type { Change } from "./patch.ts";
 import { isWritableCore, type WritableCore } from "./schemas/image.ts";
 import * as store from "./store.ts";
+import { imageStores } from "./stores/locations.ts";
 import type { ImageRow, ImageTables, Visibility } from "./tables.ts";
 import { checkSettable, checkValue } from "./values.ts";
 
@@ -47,7 +50,7 @@ async function loadDraft(db: Kysely<ImageTables>, row: ImageRow): Promise<Draft>
 
 export async function loadView(db: Kysely<ImageTables>, row: ImageRow): Promise<ImageView> {
   const draft = await loadDraft(db, row);
-  return imageView(draft.row, draft.props, draft.tags);
+  return imageView(draft.row, draft.props, draft.tags, await imageStores(db, row.id));
 }
 
 export function timestamp(deps: ImageDeps): string {
@@ -96,7 +99,7 @@ export async function createImage(
   };
   for (const [name, value] of Object.entries(input)) if (name !== "id") setAttribute(draft, name, value);
   checkVisibilityChange(auth, draft.row, draft.row.visibility);
-  checkPropertyQuota(deps, draft.props);
+  checkQuotas(deps, draft);
   return write(deps, async (tx) => {
     try {
       await store.insertImage(tx.db, draft.row);
@@ -129,7 +132,7 @@ export async function updateImage(
     authorize(auth, "modify_image", ownerTarget(row));
     const draft = await loadDraft(tx.db, row);
     for (const change of changes) applyChange(auth, draft, change);
-    checkPropertyQuota(deps, draft.props);
+    checkQuotas(deps, draft);
     draft.row.updated_at = timestamp(deps);
     await store.updateImageRow(tx.db, id, draft.row);
     await store.replaceProperties(tx.db, id, draft.props);
@@ -189,10 +192,14 @@ function checkVisibilityChange(auth: AuthContext, row: ImageRow, to: Visibility)
   if (to === "community") authorize(auth, "communitize_image", ownerTarget(row));
 }
 
-function checkPropertyQuota(deps: ImageDeps, props: Record<string, string>): void {
-  const count = Object.keys(props).length;
+/** image_property_quota and image_tag_quota (413 past either; -1: no limit). */
+function checkQuotas(deps: ImageDeps, draft: Draft): void {
+  const count = Object.keys(draft.props).length;
   if (deps.propertyQuota >= 0 && count > deps.propertyQuota)
     throw new ImagePropertyLimitExceeded(count, deps.propertyQuota);
+  const tagQuota = deps.tagQuota ?? DEFAULT_IMAGE_QUOTA;
+  if (tagQuota >= 0 && draft.tags.length > tagQuota)
+    throw new ImageTagLimitExceeded(draft.tags.length, tagQuota);
 }
 
 export async function deleteImage(deps: ImageDeps, authIn: AuthContext | null, id: string): Promise<void> {
@@ -214,6 +221,7 @@ export async function deleteImage(deps: ImageDeps, authIn: AuthContext | null, i
   });
   // After commit: a rolled-back delete must still find its bytes.
   for (const location of locations) await deps.stores.get(location.store)?.delete(location.url);
+  await deps.cache?.forget(deps, id);
 }
 
 export async function addTag(
@@ -253,6 +261,7 @@ async function changeTags(
     const draft = await loadDraft(tx.db, row);
     draft.row.updated_at = timestamp(deps);
     edit(draft);
+    checkQuotas(deps, draft);
     await store.updateImageRow(tx.db, id, { updated_at: draft.row.updated_at });
     await store.replaceTags(tx.db, id, draft.tags);
     await announce(deps, tx, "image.update", draft);
@@ -284,7 +293,8 @@ export async function setActivation(
 
 /** Emits the event with the image as it now is and returns that view. */
 export async function announce(deps: ImageDeps, tx: ImageTx, type: string, draft: Draft): Promise<ImageView> {
-  const view = imageView(draft.row, draft.props, [...draft.tags].sort());
+  const stores = await imageStores(tx.db, draft.row.id);
+  const view = imageView(draft.row, draft.props, [...draft.tags].sort(), stores);
   await emit(deps, tx, type, draft.row.id, draft.row.owner, view);
   return view;
 }

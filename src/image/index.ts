@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AuthenticationRequired } from "../identity/errors.ts";
 import { StratusError } from "../lib/errors.ts";
+import { startImageCache } from "./cache/workers.ts";
 import type { ImageDeps } from "./deps.ts";
 import {
   HTTPBadRequest,
@@ -9,19 +10,32 @@ import {
   HTTPUnsupportedMediaType,
 } from "./errors.ts";
 import { startScrubber } from "./delayed-delete.ts";
+import { errorBody, errorMedia } from "./error-body.ts";
 import { recoverUploads } from "./image-data.ts";
 import { registerMetadefs } from "./metadefs/routes.ts";
+import { registerCacheRoutes } from "./routes/cache.ts";
 import { registerDiscovery } from "./routes/discovery.ts";
+import { registerStoreRoutes } from "./routes/stores.ts";
+import { registerImportRoutes } from "./routes/import.ts";
+import { registerTaskRoutes } from "./routes/tasks.ts";
+import { recoverStaging } from "./import/stage.ts";
+import { startTaskRunner } from "./tasks/runner.ts";
 import { JSON_PATCH, registerImageRoutes } from "./routes/images.ts";
 
 /** Glance v2 under /image: discovery, schemas, images, data, tags, members, webob's error body. */
 export function imageService(deps: ImageDeps) {
   return async (app: FastifyInstance): Promise<void> => {
     await recoverUploads(deps);
+    // Import and tasks: staged data of a dead process, then its unfinished tasks (re-run).
+    await recoverStaging(deps);
+    const tasks = await startTaskRunner(deps, (error) => app.log.error({ err: error }, "image task failed"));
+    app.addHook("onClose", async () => tasks.stop());
     const stopScrubber = startScrubber(deps, (error) =>
       app.log.error({ err: error }, "image scrubber failed"),
     );
     app.addHook("onClose", async () => stopScrubber());
+    const stopCache = await startImageCache(deps);
+    app.addHook("onClose", async () => stopCache());
     app.setErrorHandler(renderError);
     app.setNotFoundHandler((_req, reply) => send(reply, new HTTPNotFound()));
     // Image data is passed on as the raw stream, never buffered (and not held to bodyLimit).
@@ -40,25 +54,28 @@ export function imageService(deps: ImageDeps) {
       if (
         req.method === "PUT" &&
         path.includes("/v2/images/") &&
-        path.endsWith("/file") &&
+        (path.endsWith("/file") || path.endsWith("/stage")) &&
         type !== "application/octet-stream"
       )
         throw new HTTPUnsupportedMediaType();
       if (req.method === "PATCH" && type !== JSON_PATCH) throw new HTTPUnsupportedMediaType();
     });
-    registerDiscovery(app, deps.stores);
+    registerDiscovery(app, deps.cache !== undefined);
+    registerStoreRoutes(app, deps);
     registerImageRoutes(app, deps);
+    registerImportRoutes(app, deps, tasks);
+    registerTaskRoutes(app, deps, tasks);
+    registerCacheRoutes(app, deps);
     await registerMetadefs(app, deps);
   };
 }
 
-/** webob's JSON error body, which Glance returns: {"code": "404 Not Found", "title", "message"}. */
+/** webob's error body, as the client's Accept asks (error-body.ts). */
 function send(reply: FastifyReply, error: StratusError) {
   if (error instanceof HTTPRequestRangeNotSatisfiable) reply.header("content-range", `bytes */${error.size}`);
-  return reply
-    .code(error.status)
-    .type("application/json")
-    .send({ code: `${error.status} ${error.title}`, title: error.title, message: error.message });
+  const media = errorMedia(reply.request.headers.accept);
+  const { type, body } = errorBody(media, error.status, error.title, error.message);
+  return reply.code(error.status).type(type).send(body);
 }
 
 function renderError(error: FastifyError | StratusError, request: FastifyRequest, reply: FastifyReply) {
@@ -72,7 +89,6 @@ function renderError(error: FastifyError | StratusError, request: FastifyRequest
   const status = typeof error.statusCode === "number" ? error.statusCode : 500;
   if (status < 500) return send(reply, new HTTPBadRequest(error.message));
   request.log.error({ err: error }, "unhandled error");
-  return reply
-    .code(500)
-    .send({ code: "500 Internal Server Error", title: "Internal Server Error", message: "" });
+  const { type, body } = errorBody(errorMedia(request.headers.accept), 500, "Internal Server Error", "");
+  return reply.code(500).type(type).send(body);
 }

@@ -4,6 +4,7 @@ import { isAdmin, reader, requireAuth, type ImageDeps } from "./deps.ts";
 import { HTTPBadRequest } from "./errors.ts";
 import { imageView, type ImageView } from "./image-view.ts";
 import * as store from "./store.ts";
+import { storesByImage } from "./stores/locations.ts";
 import type { ImageRow, ImageTables } from "./tables.ts";
 
 /** GET /v2/images: Glance's filters, sorting and marker pagination. */
@@ -81,10 +82,14 @@ export async function listImages(
   }
   const page = rows.slice(start, start + limit);
   const ids = page.map((r) => r.id);
-  const [props, tags] = await Promise.all([store.selectProperties(db, ids), store.selectTags(db, ids)]);
+  const [props, tags, stores] = await Promise.all([
+    store.selectProperties(db, ids),
+    store.selectTags(db, ids),
+    storesByImage(db, ids),
+  ]);
   const last = page.at(-1);
   return {
-    images: page.map((r) => imageView(r, props.get(r.id) ?? {}, tags.get(r.id) ?? [])),
+    images: page.map((r) => imageView(r, props.get(r.id) ?? {}, tags.get(r.id) ?? [], stores.get(r.id))),
     first: link(query, {}),
     ...(last !== undefined && start + limit < rows.length ? { next: link(query, { marker: last.id }) } : {}),
     schema: "/v2/schemas/images",

@@ -1,7 +1,24 @@
 import type { AuthContext } from "../http/auth.ts";
 import { isUniqueViolation } from "../db/index.ts";
-import { authorize, emit, isAdmin, permits, reader, requireAuth, write, type ImageDeps } from "./deps.ts";
-import { HTTPBadRequest, HTTPConflict, HTTPForbidden, HTTPNotFound } from "./errors.ts";
+import {
+  authorize,
+  DEFAULT_IMAGE_QUOTA,
+  emit,
+  isAdmin,
+  permits,
+  reader,
+  requireAuth,
+  write,
+  type ImageDeps,
+  type ImageTx,
+} from "./deps.ts";
+import {
+  HTTPBadRequest,
+  HTTPConflict,
+  HTTPForbidden,
+  HTTPNotFound,
+  ImageMemberLimitExceeded,
+} from "./errors.ts";
 import { memberView } from "./image-view.ts";
 import { ownerTarget, visibleImage, visibleImageForUpdate } from "./image-access.ts";
 import { timestamp } from "./images.ts";
@@ -42,6 +59,7 @@ export async function addMember(
     const row = await visibleImageForUpdate(tx.db, tx.dialect, auth, imageId);
     authorize(auth, "add_member", ownerTarget(row));
     sharedOnly(row);
+    await checkMemberQuota(deps, tx, imageId);
     const now = timestamp(deps);
     const member: MemberRow = {
       image_id: imageId,
@@ -147,4 +165,12 @@ export async function deleteMember(
       .execute();
     await emit(deps, tx, "image.member.delete", imageId, row.owner, memberView(member));
   });
+}
+
+/** image_member_quota: 413 when one more member would pass it. */
+async function checkMemberQuota(deps: ImageDeps, tx: ImageTx, imageId: string): Promise<void> {
+  const maximum = deps.memberQuota ?? DEFAULT_IMAGE_QUOTA;
+  if (maximum < 0) return;
+  const attempted = (await store.selectMembers(tx.db, imageId)).length + 1;
+  if (attempted > maximum) throw new ImageMemberLimitExceeded(attempted, maximum);
 }

@@ -7,6 +7,7 @@ export interface ImageTables extends MetadefTables {
   image_tags: { image_id: string; tag: string };
   image_members: MemberRow;
   image_locations: { id: string; image_id: string; store: string; url: string; created_at: string };
+  image_tasks: TaskRow;
 }
 
 export interface ImageRow {
@@ -53,3 +54,22 @@ export type ImageStatus =
   | "deleted";
 export type Visibility = "public" | "private" | "shared" | "community";
 export type MemberStatus = "pending" | "accepted" | "rejected";
+
+/** A task (0018): import, export or clone; input and result are JSON text. */
+export interface TaskRow {
+  id: string;
+  type: string;
+  status: TaskStatus;
+  owner: string | null;
+  user_id: string | null;
+  request_id: string | null;
+  image_id: string | null;
+  input: string;
+  result: string | null;
+  message: string;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type TaskStatus = "pending" | "processing" | "success" | "failure";

@@ -83,8 +83,15 @@ export function testDialect(): "sqlite" | "postgres" {
   return process.env.STRATUS_TEST_DB === "postgres" ? "postgres" : "sqlite";
 }
 
-/** Starts `stratus serve` on fresh storage, or on `storage` from an earlier server (a restart). */
-export async function startServer(adminPassword: string | undefined, storage?: Storage): Promise<Server> {
+/**
+ * Starts `stratus serve` on fresh storage, or on `storage` from an earlier server (a restart),
+ * with `settings` (STRATUS_* variables) in its environment.
+ */
+export async function startServer(
+  adminPassword: string | undefined,
+  storage?: Storage,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<Server> {
   const state = storage ?? (await newStorage());
   const { dataDir } = state;
   const cleanup = () => state.cleanup();
@@ -95,6 +102,8 @@ export async function startServer(adminPassword: string | undefined, storage?: S
   const env: NodeJS.ProcessEnv = adminPassword === undefined ? {} : { STRATUS_ADMIN_PASSWORD: adminPassword };
   for (const [key, value] of Object.entries(process.env))
     if (!key.startsWith("STRATUS_") && !key.startsWith("OS_")) env[key] = value;
+  // A test's own STRATUS_* settings (e.g. STRATUS_IMAGE_STORES) on top.
+  Object.assign(env, settings);
   const args = ["bin/stratus.js", "serve", "--data-dir", dataDir, "--port", "0"];
   if (state.dbUrl !== undefined) args.push("--db", state.dbUrl);
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

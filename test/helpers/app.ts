@@ -99,7 +99,7 @@ export function call(
   return app.inject({
     method,
     url,
-    headers: token === null ? {} : { "x-auth-token": token },
+    headers: { accept: "application/json", ...(token === null ? {} : { "x-auth-token": token }) },
     ...(payload !== undefined ? { payload: payload as object } : {}),
   });
 }

@@ -38,7 +38,11 @@ async function activeImage(): Promise<string> {
   const res = await t.app.inject({
     method: "PUT",
     url: `/image/v2/images/${id}/file`,
-    headers: { "x-auth-token": alice, "content-type": "application/octet-stream" },
+    headers: {
+      accept: "application/json",
+      "x-auth-token": alice,
+      "content-type": "application/octet-stream",
+    },
     payload: Buffer.alloc(4096, 7),
   });
   assert.equal(res.statusCode, 204, res.body);

@@ -25,15 +25,16 @@ const patch = (token: string, id: string, ops: unknown, type = PATCH) =>
   t.app.inject({
     method: "PATCH",
     url: `/image/v2/images/${id}`,
-    headers: { "x-auth-token": token, "content-type": type },
+    headers: { accept: "application/json", "x-auth-token": token, "content-type": type },
     payload: JSON.stringify(ops),
   });
 
 test("discovery: 300 at the root, versions, schemas, stores", async () => {
   const root = await call(t.app, null, "GET", "/image/");
   assert.equal(root.statusCode, 300);
-  const versions = root.json().versions;
-  assert.equal(versions[0].status, "CURRENT");
+  const versions = root.json<{ versions: Array<{ id: string; status: string }> }>().versions;
+  assert.deepEqual(versions[0], { ...versions[0], id: "v2.16", status: "CURRENT" }, "the cache is on");
+  assert.equal(versions.at(-1)?.id, "v2.0");
   assert.equal((await call(t.app, null, "GET", "/image/versions")).statusCode, 200);
   for (const name of ["image", "images", "member", "members"]) {
     const schema = await call(t.app, alice, "GET", `/image/v2/schemas/${name}`);
@@ -272,7 +273,7 @@ async function projectOf(token: string): Promise<string> {
   const res = await t.app.inject({
     method: "GET",
     url: "/identity/v3/auth/tokens",
-    headers: { "x-auth-token": t.adminToken, "x-subject-token": token },
+    headers: { accept: "application/json", "x-auth-token": t.adminToken, "x-subject-token": token },
   });
   return res.json().token.project.id;
 }
@@ -287,3 +288,23 @@ async function eventTypes(id: string): Promise<string[]> {
     .execute();
   return rows.map((r) => r.type);
 }
+
+test("errors are webob's, as Accept asks: JSON, HTML for no preference (glanceclient), plain text", async () => {
+  const url = "/image/v2/images/00000000-0000-4000-8000-000000000000";
+  const ask = (accept?: string) =>
+    t.app.inject({
+      method: "GET",
+      url,
+      headers: { "x-auth-token": alice, ...(accept === undefined ? {} : { accept }) },
+    });
+  const json = await ask("application/json");
+  assert.equal(json.statusCode, 404);
+  assert.equal(json.json<{ code: string }>().code, "404 Not Found");
+  const html = await ask();
+  assert.match(String(html.headers["content-type"]), /^text\/html/);
+  assert.match(html.body, /<h1>404 Not Found<\/h1>\n {2}No image found with ID 0{8}-/);
+  const plain = await ask("text/plain");
+  assert.match(String(plain.headers["content-type"]), /^text\/plain/);
+  assert.match(plain.body, /^404 Not Found\n\nNo image found with ID /);
+  assert.match(String((await ask("text/html;q=0.5, application/json")).headers["content-type"]), /json/);
+});

@@ -225,7 +225,7 @@ test("tags: one, many (replace and append), rename, delete", async () => {
   const appended = await t.app.inject({
     method: "POST",
     url: `${NS}/Tag/tags`,
-    headers: { "x-auth-token": t.adminToken, "x-openstack-append": "true" },
+    headers: { accept: "application/json", "x-auth-token": t.adminToken, "x-openstack-append": "true" },
     payload: { tags: [{ name: "c" }] },
   });
   assert.equal(appended.statusCode, 201);

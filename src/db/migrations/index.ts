@@ -15,6 +15,8 @@ import * as networkVpc from "./0013-network-vpc.ts";
 import * as imageCore from "./0014-image-core.ts";
 import * as networkVdc from "./0016-network-vdc.ts";
 import * as imageMetadefs from "./0017-image-metadefs.ts";
+import * as imageTasks from "./0018-image-tasks.ts";
+import * as imageCache from "./0019-image-cache.ts";
 import * as networkVpcPeering from "./0020-network-vpc-peering.ts";
 import * as networkNatGateways from "./0021-network-nat-gateways.ts";
 import * as networkBandwidths from "./0022-network-bandwidths.ts";
@@ -39,6 +41,8 @@ export const migrations: Record<string, Migration> = {
   "0014-image-core": imageCore,
   "0016-network-vdc": networkVdc,
   "0017-image-metadefs": imageMetadefs,
+  "0018-image-tasks": imageTasks,
+  "0019-image-cache": imageCache,
   "0020-network-vpc-peering": networkVpcPeering,
   "0021-network-nat-gateways": networkNatGateways,
   "0022-network-bandwidths": networkBandwidths,

@@ -7,6 +7,7 @@ import * as images from "../images.ts";
 import { listImages } from "../list-images.ts";
 import * as members from "../members.ts";
 import { parsePatch } from "../patch.ts";
+import { projectUsage } from "../usage.ts";
 
 export const JSON_PATCH = "application/openstack-images-v2.1-json-patch";
 
@@ -56,6 +57,7 @@ export function registerImageRoutes(app: FastifyInstance, deps: ImageDeps): void
       return noContent(reply);
     });
   }
+  app.get("/v2/info/usage", async (req) => projectUsage(deps, req.auth));
   registerDataRoutes(app, deps);
   registerMemberRoutes(app, deps);
 }
@@ -64,12 +66,14 @@ function registerDataRoutes(app: FastifyInstance, deps: ImageDeps): void {
   app.put("/v2/images/:id/file", async (req, reply) => {
     requireContentType(req, "application/octet-stream");
     const length = req.headers["content-length"];
+    const storeId = req.headers["x-image-meta-store"];
     await uploadImageData(
       deps,
       req.auth,
       id(req),
       req.raw,
       length === undefined ? undefined : Number(length),
+      typeof storeId === "string" ? storeId : undefined,
     );
     return noContent(reply);
   });

@@ -26,6 +26,11 @@ export class FileStore implements ImageStore {
     this.description = id === "file" ? "Local file system store" : `Local file system store (${id})`;
   }
 
+  /** What GET /v2/info/stores/detail shows (Glance's file store lists its datadir). */
+  properties(): Record<string, unknown> {
+    return { datadir: this.root, chunk_size: 1024 * 1024, thin_provisioning: false };
+  }
+
   async put(data: Readable): Promise<StoredData> {
     // The stream may fail (client gone) before pipeline() listens; unheard, that error would end
     // the process. pipeline() still sees the destroyed stream and rejects.
