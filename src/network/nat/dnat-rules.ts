@@ -1,38 +1,19 @@
 import type { AuthContext } from "../../http/auth.ts";
-import { parseBody } from "../../lib/attributes.ts";
 import { uuid } from "../../lib/ids.ts";
 import { formatIp, parseIp } from "../../lib/ip.ts";
-import type { ListQuery } from "../../lib/list-query.ts";
 import { isoSeconds } from "../../lib/time.ts";
-import {
-  authorize,
-  emit,
-  isAdmin,
-  reader,
-  requireAuth,
-  write,
-  type NetworkDeps,
-  type NetworkTx,
-} from "../deps.ts";
+import { emit, type NetworkDeps, type NetworkTx } from "../deps.ts";
 import { visiblePort } from "../ports.ts";
 import { enforceQuota } from "../quotas.ts";
-import { changeTagsOf, checkRevision, createInBulk, ownedBy, seenByProject } from "../resource.ts";
-import * as networkStore from "../store.ts";
+import { createInBulk } from "../resource.ts";
 import * as portStore from "../store-ports.ts";
 import { DnatRuleNotFound, InvalidNatRule, NatRuleConflict } from "./errors.ts";
 import { visibleGateway } from "./gateways.ts";
 import { refuseDnatConflict } from "./guards.ts";
 import { dnatRuleAttributes } from "./schemas.ts";
+import { ruleOperations } from "./rule-operations.ts";
 import * as store from "./store.ts";
-import {
-  addressesOf,
-  bindFloatingIp,
-  gatewayScope,
-  isInside,
-  releaseFloatingIp,
-  ruleFloatingIp,
-  type GatewayScope,
-} from "./targets.ts";
+import { bindFloatingIp, gatewayScope, isInside, ruleFloatingIp, type GatewayScope } from "./targets.ts";
 
 export type DnatRule = ReturnType<typeof dnatRuleView>;
 
@@ -193,102 +174,19 @@ async function insertDnatRule(
   return rule;
 }
 
-export async function getDnatRule(
-  deps: NetworkDeps,
-  auth: AuthContext | null,
-  id: string,
-): Promise<DnatRule> {
-  const caller = requireAuth(auth);
-  const db = reader(deps);
-  const [rule] = await withRelations(db, [await visibleDnatRule(db, caller, id)]);
-  return rule as DnatRule;
-}
+const operations = ruleOperations({
+  table: "dnat_rules",
+  resource: "dnat_rule",
+  attributes: dnatRuleAttributes,
+  view: dnatRuleView,
+  select: store.selectDnatRule,
+  notFound: (id) => new DnatRuleNotFound(id),
+});
 
-export async function listDnatRules(
-  deps: NetworkDeps,
-  auth: AuthContext | null,
-  query: ListQuery,
-): Promise<DnatRule[]> {
-  const caller = requireAuth(auth);
-  const db = reader(deps);
-  const visibility = { all: isAdmin(caller), project_id: caller.project_id };
-  return withRelations(db, await store.selectNatPage<store.DnatRuleRow>(db, "dnat_rules", query, visibility));
-}
-
-async function withRelations(db: NetworkTx["db"], rows: readonly store.DnatRuleRow[]): Promise<DnatRule[]> {
-  const ids = rows.map((row) => row.id);
-  const [tags, addresses] = [
-    await networkStore.selectTags(db, ids),
-    await addressesOf(
-      db,
-      rows.map((row) => row.floating_ip_id),
-    ),
-  ];
-  return rows.map((row) =>
-    dnatRuleView(row, addresses.get(row.floating_ip_id) ?? null, tags.get(row.id) ?? []),
-  );
-}
-
-/** PUT: name, description, admin_state_up (the forwarding itself is fixed: make a new rule). */
-export async function updateDnatRule(
-  deps: NetworkDeps,
-  auth: AuthContext | null,
-  id: string,
-  input: Record<string, unknown>,
-  ifMatch: number | undefined,
-): Promise<DnatRule> {
-  const caller = requireAuth(auth);
-  const body = parseBody(dnatRuleAttributes, input, "update");
-  return write(deps, async (tx) => {
-    const row = await visibleDnatRule(tx.db, caller, id);
-    authorize(caller, "update_dnat_rule", ownedBy(row));
-    checkRevision(row.revision_number, ifMatch);
-    return saveDnatRule(deps, tx, row, {
-      ...(body.name !== undefined ? { name: body.name as string } : {}),
-      ...(body.description !== undefined ? { description: body.description as string } : {}),
-      ...(body.admin_state_up !== undefined ? { admin_state_up: body.admin_state_up ? 1 : 0 } : {}),
-    });
-  });
-}
-
+export const getDnatRule = operations.get;
+export const listDnatRules = operations.list;
+/** PUT: name, description, admin_state_up (the translation itself is fixed: make a new rule). */
+export const updateDnatRule = operations.update;
 /** DELETE /v2.0/dnat-rules/{id} (the network templates call it too). */
-export async function deleteDnatRule(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<void> {
-  const caller = requireAuth(auth);
-  await write(deps, async (tx) => {
-    const row = await visibleDnatRule(tx.db, caller, id);
-    authorize(caller, "delete_dnat_rule", ownedBy(row));
-    await store.deleteNatRow(tx.db, "dnat_rules", id);
-    await releaseFloatingIp(deps, tx, row.floating_ip_id);
-    await emit(deps, tx, "dnat_rule", "delete", dnatRuleView(row, null, []));
-  });
-}
-
-export function changeDnatRuleTags(
-  deps: NetworkDeps,
-  auth: AuthContext | null,
-  id: string,
-  change: (tags: string[]) => string[],
-): Promise<string[]> {
-  return changeTagsOf(deps, auth, id, change, {
-    load: (tx, caller, ruleId) => visibleDnatRule(tx.db, caller, ruleId),
-    action: "update_dnat_rule",
-    target: ownedBy,
-    save: (tx, row) => saveDnatRule(deps, tx, row, {}),
-  });
-}
-
-async function visibleDnatRule(db: NetworkTx["db"], caller: AuthContext, id: string) {
-  return seenByProject(caller, await store.selectDnatRule(db, id), () => new DnatRuleNotFound(id));
-}
-
-async function saveDnatRule(
-  deps: NetworkDeps,
-  tx: NetworkTx,
-  row: store.DnatRuleRow,
-  changes: Partial<store.DnatRuleRow>,
-): Promise<DnatRule> {
-  const saved = await store.saveNatRow(tx.db, "dnat_rules", row, changes, isoSeconds(deps.clock.now()));
-  const [rule] = await withRelations(tx.db, [saved]);
-  await emit(deps, tx, "dnat_rule", "update", rule as DnatRule);
-  return rule as DnatRule;
-}
+export const deleteDnatRule = operations.remove;
+export const changeDnatRuleTags = operations.changeTags;

@@ -1,36 +1,17 @@
 import type { AuthContext } from "../../http/auth.ts";
-import { parseBody } from "../../lib/attributes.ts";
 import { uuid } from "../../lib/ids.ts";
-import type { ListQuery } from "../../lib/list-query.ts";
 import { isoSeconds } from "../../lib/time.ts";
-import {
-  authorize,
-  emit,
-  isAdmin,
-  reader,
-  requireAuth,
-  write,
-  type NetworkDeps,
-  type NetworkTx,
-} from "../deps.ts";
+import { emit, type NetworkDeps, type NetworkTx } from "../deps.ts";
 import { enforceQuota } from "../quotas.ts";
-import { changeTagsOf, checkRevision, createInBulk, ownedBy, seenByProject } from "../resource.ts";
-import * as networkStore from "../store.ts";
+import { createInBulk } from "../resource.ts";
 import { canonicalCidr } from "../vpc/cidrs.ts";
 import { InvalidNatRule, NatRuleConflict, SnatRuleNotFound } from "./errors.ts";
 import { visibleGateway } from "./gateways.ts";
 import { snatRuleAttributes } from "./schemas.ts";
 import { dropServicePort, ensureServicePort, serviceSubnet } from "./service.ts";
+import { ruleOperations } from "./rule-operations.ts";
 import * as store from "./store.ts";
-import {
-  addressesOf,
-  bindFloatingIp,
-  gatewayScope,
-  isInside,
-  releaseFloatingIp,
-  ruleFloatingIp,
-  type GatewayScope,
-} from "./targets.ts";
+import { bindFloatingIp, gatewayScope, isInside, ruleFloatingIp, type GatewayScope } from "./targets.ts";
 
 export type SnatRule = ReturnType<typeof snatRuleView>;
 
@@ -153,104 +134,23 @@ async function insertSnatRule(
   return rule;
 }
 
-export async function getSnatRule(
-  deps: NetworkDeps,
-  auth: AuthContext | null,
-  id: string,
-): Promise<SnatRule> {
-  const caller = requireAuth(auth);
-  const db = reader(deps);
-  const [rule] = await withRelations(db, [await visibleSnatRule(db, caller, id)]);
-  return rule as SnatRule;
-}
-
-export async function listSnatRules(
-  deps: NetworkDeps,
-  auth: AuthContext | null,
-  query: ListQuery,
-): Promise<SnatRule[]> {
-  const caller = requireAuth(auth);
-  const db = reader(deps);
-  const visibility = { all: isAdmin(caller), project_id: caller.project_id };
-  return withRelations(db, await store.selectNatPage<store.SnatRuleRow>(db, "snat_rules", query, visibility));
-}
-
-async function withRelations(db: NetworkTx["db"], rows: readonly store.SnatRuleRow[]): Promise<SnatRule[]> {
-  const ids = rows.map((row) => row.id);
-  const [tags, addresses] = [
-    await networkStore.selectTags(db, ids),
-    await addressesOf(
-      db,
-      rows.map((row) => row.floating_ip_id),
-    ),
-  ];
-  return rows.map((row) =>
-    snatRuleView(row, addresses.get(row.floating_ip_id ?? "") ?? null, tags.get(row.id) ?? []),
-  );
-}
-
-/** PUT: name, description, admin_state_up (the source and target are fixed: make a new rule). */
-export async function updateSnatRule(
-  deps: NetworkDeps,
-  auth: AuthContext | null,
-  id: string,
-  input: Record<string, unknown>,
-  ifMatch: number | undefined,
-): Promise<SnatRule> {
-  const caller = requireAuth(auth);
-  const body = parseBody(snatRuleAttributes, input, "update");
-  return write(deps, async (tx) => {
-    const row = await visibleSnatRule(tx.db, caller, id);
-    authorize(caller, "update_snat_rule", ownedBy(row));
-    checkRevision(row.revision_number, ifMatch);
-    return saveSnatRule(deps, tx, row, {
-      ...(body.name !== undefined ? { name: body.name as string } : {}),
-      ...(body.description !== undefined ? { description: body.description as string } : {}),
-      ...(body.admin_state_up !== undefined ? { admin_state_up: body.admin_state_up ? 1 : 0 } : {}),
-    });
-  });
-}
-
-/** DELETE /v2.0/snat-rules/{id} (the network templates call it too). */
-export async function deleteSnatRule(deps: NetworkDeps, auth: AuthContext | null, id: string): Promise<void> {
-  const caller = requireAuth(auth);
-  await write(deps, async (tx) => {
-    const row = await visibleSnatRule(tx.db, caller, id);
-    authorize(caller, "delete_snat_rule", ownedBy(row));
-    await store.deleteNatRow(tx.db, "snat_rules", id);
-    await releaseFloatingIp(deps, tx, row.floating_ip_id);
+const operations = ruleOperations({
+  table: "snat_rules",
+  resource: "snat_rule",
+  attributes: snatRuleAttributes,
+  view: snatRuleView,
+  select: store.selectSnatRule,
+  notFound: (id) => new SnatRuleNotFound(id),
+  afterDelete: async (deps, tx, row) => {
     if (row.service_network_id !== null)
       await dropServicePort(deps, tx, row.nat_gateway_id, row.service_network_id);
-    await emit(deps, tx, "snat_rule", "delete", snatRuleView(row, null, []));
-  });
-}
+  },
+});
 
-export function changeSnatRuleTags(
-  deps: NetworkDeps,
-  auth: AuthContext | null,
-  id: string,
-  change: (tags: string[]) => string[],
-): Promise<string[]> {
-  return changeTagsOf(deps, auth, id, change, {
-    load: (tx, caller, ruleId) => visibleSnatRule(tx.db, caller, ruleId),
-    action: "update_snat_rule",
-    target: ownedBy,
-    save: (tx, row) => saveSnatRule(deps, tx, row, {}),
-  });
-}
-
-async function visibleSnatRule(db: NetworkTx["db"], caller: AuthContext, id: string) {
-  return seenByProject(caller, await store.selectSnatRule(db, id), () => new SnatRuleNotFound(id));
-}
-
-async function saveSnatRule(
-  deps: NetworkDeps,
-  tx: NetworkTx,
-  row: store.SnatRuleRow,
-  changes: Partial<store.SnatRuleRow>,
-): Promise<SnatRule> {
-  const saved = await store.saveNatRow(tx.db, "snat_rules", row, changes, isoSeconds(deps.clock.now()));
-  const [rule] = await withRelations(tx.db, [saved]);
-  await emit(deps, tx, "snat_rule", "update", rule as SnatRule);
-  return rule as SnatRule;
-}
+export const getSnatRule = operations.get;
+export const listSnatRules = operations.list;
+/** PUT: name, description, admin_state_up (the translation itself is fixed: make a new rule). */
+export const updateSnatRule = operations.update;
+/** DELETE /v2.0/snat-rules/{id} (the network templates call it too). */
+export const deleteSnatRule = operations.remove;
+export const changeSnatRuleTags = operations.changeTags;
