@@ -57,8 +57,8 @@ export class ImageMeter extends Transform {
   private readonly sha512: Hash = createHash("sha512");
 
   constructor(private readonly cap: number) {
-    // Room for a few MiB in flight, so hashing and the store's writes overlap.
-    super({ highWaterMark: 4 * 1024 * 1024 });
+    // Room for a MiB in flight, so hashing and the store's writes overlap.
+    super({ highWaterMark: 1024 * 1024 });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {

@@ -9,7 +9,7 @@ import type { ByteRange, ImageStore, StoredData } from "./store.ts";
 
 const NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PARTIAL = ".part";
-const WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
+const WRITE_QUEUE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Glance's `file` store: one file per image under `<data-dir>/images`, named by a UUID made here.

@@ -1,14 +1,6 @@
-import {
-  AbortMultipartUploadCommand,
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import type * as AwsS3 from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { Upload as UploadClass } from "@aws-sdk/lib-storage";
 import { Readable } from "node:stream";
 import { uuid } from "../../lib/ids.ts";
 import type { ByteRange, ImageStore, StoredData } from "./store.ts";
@@ -36,9 +28,22 @@ const PARTS_IN_FLIGHT = 4;
  * the stream fails, so no partial object is ever visible). Locations are `s3://<bucket>/<key>`
  * (Glance's form carries the credentials; ours never does).
  */
+type S3Sdk = typeof AwsS3;
+type Upload = typeof UploadClass;
+
+let loading: Promise<{ aws: S3Sdk; Upload: Upload }> | undefined;
+
+/** The SDK weighs some 20 MB of memory: loaded on first use, so a cloud without S3 never pays it. */
+function loadSdk(): Promise<{ aws: S3Sdk; Upload: Upload }> {
+  loading ??= Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/lib-storage")]).then(
+    ([aws, storage]) => ({ aws, Upload: storage.Upload }),
+  );
+  return loading;
+}
+
 export class S3Store implements ImageStore {
   readonly description: string;
-  private readonly client: S3Client;
+  private connecting: Promise<{ client: S3Client; aws: S3Sdk; Upload: Upload }> | undefined;
   private readonly prefix: string;
   private readonly startedAt = new Date();
   private bucketReady: Promise<void> | undefined;
@@ -51,19 +56,31 @@ export class S3Store implements ImageStore {
   ) {
     this.description = `S3 store (bucket ${settings.bucket})`;
     this.prefix = normalizePrefix(settings.prefix);
-    this.client =
-      client ??
-      new S3Client({
-        endpoint: settings.endpoint,
-        region: settings.region,
-        // Path-style works with every S3-compatible service; virtual hosts need DNS per bucket.
-        forcePathStyle: true,
-        credentials: { accessKeyId: settings.accessKey, secretAccessKey: settings.secretKey },
-        // Only what S3 requires: the newer default (CRC32 trailers, aws-chunked bodies) is not
-        // understood by many S3-compatible services.
-        requestChecksumCalculation: "WHEN_REQUIRED",
-        responseChecksumValidation: "WHEN_REQUIRED",
-      });
+    this.stubClient = client;
+  }
+
+  private readonly stubClient: S3Client | undefined;
+
+  /** The client (made on first use) and the SDK's classes. */
+  private connect(): Promise<{ client: S3Client; aws: S3Sdk; Upload: Upload }> {
+    this.connecting ??= loadSdk().then(({ aws, Upload }) => ({
+      aws,
+      Upload,
+      client:
+        this.stubClient ??
+        new aws.S3Client({
+          endpoint: this.settings.endpoint,
+          region: this.settings.region,
+          // Path-style works with every S3-compatible service; virtual hosts need DNS per bucket.
+          forcePathStyle: true,
+          credentials: { accessKeyId: this.settings.accessKey, secretAccessKey: this.settings.secretKey },
+          // Only what S3 requires: the newer default (CRC32 trailers, aws-chunked bodies) is not
+          // understood by many S3-compatible services.
+          requestChecksumCalculation: "WHEN_REQUIRED",
+          responseChecksumValidation: "WHEN_REQUIRED",
+        }),
+    }));
+    return this.connecting;
   }
 
   /** What GET /v2/info/stores/detail shows: where, never the credentials. */
@@ -73,6 +90,7 @@ export class S3Store implements ImageStore {
   }
 
   async put(data: Readable): Promise<StoredData> {
+    const { client, aws, Upload } = await this.connect();
     // As in FileStore: an error before the upload listens must not go unheard. It is also the one
     // to rethrow: the upload may fail after it for its own reasons (aborting the parts).
     let streamError: unknown;
@@ -80,7 +98,7 @@ export class S3Store implements ImageStore {
     await this.ensureBucket();
     const key = this.prefix + uuid();
     const upload = new Upload({
-      client: this.client,
+      client,
       params: { Bucket: this.settings.bucket, Key: key, Body: data },
       partSize: PART_SIZE,
       queueSize: PARTS_IN_FLIGHT,
@@ -91,13 +109,14 @@ export class S3Store implements ImageStore {
     } catch (error) {
       throw streamError ?? error;
     }
-    const head = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }));
+    const head = await client.send(new aws.HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }));
     return { location: this.location(key), size: head.ContentLength ?? 0 };
   }
 
   async get(location: string, range?: ByteRange): Promise<Readable> {
-    const result = await this.client.send(
-      new GetObjectCommand({
+    const { client, aws } = await this.connect();
+    const result = await client.send(
+      new aws.GetObjectCommand({
         Bucket: this.settings.bucket,
         Key: this.key(location),
         ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
@@ -108,17 +127,15 @@ export class S3Store implements ImageStore {
   }
 
   async delete(location: string): Promise<void> {
+    const { client, aws } = await this.connect();
     // S3's DELETE answers 204 for a key that is already gone.
-    await this.client.send(
-      new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.key(location) }),
-    );
+    await client.send(new aws.DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.key(location) }));
   }
 
   async exists(location: string): Promise<boolean> {
+    const { client, aws } = await this.connect();
     try {
-      await this.client.send(
-        new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.key(location) }),
-      );
+      await client.send(new aws.HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.key(location) }));
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
@@ -132,11 +149,12 @@ export class S3Store implements ImageStore {
    * uploads (NotImplemented) has nothing to clean here.
    */
   async cleanPartial(): Promise<void> {
+    const { client, aws } = await this.connect();
     await this.ensureBucket();
     const Bucket = this.settings.bucket;
     let listed;
     try {
-      listed = await this.client.send(new ListMultipartUploadsCommand({ Bucket, Prefix: this.prefix }));
+      listed = await client.send(new aws.ListMultipartUploadsCommand({ Bucket, Prefix: this.prefix }));
     } catch (error) {
       if ((error as { name?: unknown }).name === "NotImplemented") return;
       throw error;
@@ -144,8 +162,8 @@ export class S3Store implements ImageStore {
     for (const upload of listed.Uploads ?? []) {
       if (upload.Key === undefined || upload.UploadId === undefined) continue;
       if (upload.Initiated !== undefined && upload.Initiated >= this.startedAt) continue;
-      await this.client.send(
-        new AbortMultipartUploadCommand({ Bucket, Key: upload.Key, UploadId: upload.UploadId }),
+      await client.send(
+        new aws.AbortMultipartUploadCommand({ Bucket, Key: upload.Key, UploadId: upload.UploadId }),
       );
     }
   }
@@ -171,12 +189,13 @@ export class S3Store implements ImageStore {
   }
 
   private async createBucketIfMissing(): Promise<void> {
+    const { client, aws } = await this.connect();
     const Bucket = this.settings.bucket;
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket }));
+      await client.send(new aws.HeadBucketCommand({ Bucket }));
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      await this.client.send(new CreateBucketCommand({ Bucket }));
+      await client.send(new aws.CreateBucketCommand({ Bucket }));
     }
   }
 }
