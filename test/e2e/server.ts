@@ -30,6 +30,8 @@ export interface Server {
   readonly storage: Storage;
   /** SIGTERM, wait for the exit, then remove the data dir and the database (unless `keepData`). */
   stop(options?: { keepData?: boolean }): Promise<Exit>;
+  /** SIGKILL (a crash: nothing is flushed or closed) and wait for the exit; the state stays. */
+  kill(): Promise<void>;
 }
 
 export interface Storage {
@@ -160,6 +162,10 @@ export async function startServer(
     openrc: parseOpenrc(readFileSync(join(dataDir, "admin-openrc.sh"), "utf8")),
     output: () => output,
     requests: () => parseRequests(stdout),
+    kill: async () => {
+      child.kill("SIGKILL");
+      await exited;
+    },
     stop: (options = {}) =>
       (stopped ??= (async () => {
         const started = performance.now();
