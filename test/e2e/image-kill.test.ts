@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "node:test";
-import { startServer, type Server } from "./server.ts";
+import { adminToken, startServer, type Server } from "./server.ts";
 
 /**
  * A server killed (SIGKILL) in the middle of an upload: after a restart the image is queued again
@@ -13,24 +13,6 @@ import { startServer, type Server } from "./server.ts";
  */
 
 const ADMIN_PASSWORD = "e2e-image-kill-Secret-1";
-
-async function adminToken(server: Server): Promise<string> {
-  const response = await fetch(`${server.authUrl}/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: "admin", domain: { id: "default" }, password: ADMIN_PASSWORD } },
-        },
-        scope: { project: { name: "admin", domain: { id: "default" } } },
-      },
-    }),
-  });
-  assert.equal(response.status, 201);
-  return response.headers.get("x-subject-token") ?? "";
-}
 
 const imageFiles = (server: Server) => {
   const dir = join(server.dataDir, "images");

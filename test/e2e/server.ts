@@ -89,6 +89,25 @@ export function testDialect(): "sqlite" | "postgres" {
  * Starts `stratus serve` on fresh storage, or on `storage` from an earlier server (a restart),
  * with `settings` (STRATUS_* variables) in its environment.
  */
+/** A token for the admin user on the admin project (what admin-openrc.sh names), by password. */
+export async function adminToken(server: Server): Promise<string> {
+  const response = await fetch(`${server.authUrl}/auth/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ["password"],
+          password: { user: { name: "admin", domain: { id: "default" }, password: server.adminPassword } },
+        },
+        scope: { project: { name: "admin", domain: { id: "default" } } },
+      },
+    }),
+  });
+  if (response.status !== 201) throw new Error(`admin token: ${response.status} ${await response.text()}`);
+  return response.headers.get("x-subject-token") ?? "";
+}
+
 export async function startServer(
   adminPassword: string | undefined,
   storage?: Storage,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { startServer, stratus, type Server } from "./server.ts";
+import { adminToken, startServer, stratus, type Server } from "./server.ts";
 
 /**
  * The physical topology end to end: a zone, spine, TOR, gateway and hosts made over HTTP, then
@@ -14,24 +14,6 @@ let token = "";
 function srv(): Server {
   assert.ok(server, "the server did not start");
   return server;
-}
-
-async function adminToken(): Promise<string> {
-  const response = await fetch(`${srv().authUrl}/auth/tokens`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: "admin", domain: { id: "default" }, password: ADMIN_PASSWORD } },
-        },
-        scope: { project: { name: "admin", domain: { id: "default" } } },
-      },
-    }),
-  });
-  assert.equal(response.status, 201, await response.text());
-  return response.headers.get("x-subject-token") ?? "";
 }
 
 async function post(path: string, member: string, body: Record<string, unknown>): Promise<string> {
@@ -51,7 +33,7 @@ const linked = (a: [string, string], b: [string, string]) =>
 before(
   async () => {
     server = await startServer(ADMIN_PASSWORD);
-    token = await adminToken();
+    token = await adminToken(srv());
     const zone = await post("/sdn/zones", "zone", { name: "hall-a", vlan_ranges: ["physnet1:100:199"] });
     const spine = await post("/sdn/devices", "device", { name: "spine-1", kind: "spine", zone_id: zone });
     const tor = await post("/sdn/devices", "device", {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { cliFor, type Row } from "./cli.ts";
-import { startServer, stratus, type Server } from "./server.ts";
+import { adminToken, startServer, stratus, type Server } from "./server.ts";
 
 /**
  * A VPC made with plain HTTP ([vpc] has no CLI) stays an ordinary Neutron router and subnets to
@@ -33,22 +33,7 @@ async function http(method: string, path: string, body?: unknown): Promise<{ sta
 before(
   async () => {
     server = await startServer(ADMIN_PASSWORD);
-    const { OS_USERNAME = "admin", OS_PROJECT_NAME = "admin" } = srv().openrc;
-    const response = await fetch(`${srv().authUrl}/auth/tokens`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ["password"],
-            password: { user: { name: OS_USERNAME, domain: { id: "default" }, password: ADMIN_PASSWORD } },
-          },
-          scope: { project: { name: OS_PROJECT_NAME, domain: { id: "default" } } },
-        },
-      }),
-    });
-    assert.equal(response.status, 201);
-    token = response.headers.get("x-subject-token") ?? "";
+    token = await adminToken(srv());
   },
   { timeout: 60_000 },
 );
