@@ -1,7 +1,15 @@
 import { finished, Transform, type Readable, type TransformCallback } from "node:stream";
 import type { AuthContext } from "../http/auth.ts";
-import { uuid } from "../lib/ids.ts";
-import { authorize, emit, isAdmin, reader, requireAuth, write, type ImageDeps } from "./deps.ts";
+import {
+  authorize,
+  emit,
+  isAdmin,
+  reader,
+  requireAuth,
+  write,
+  type ImageDeps,
+  type ImageTx,
+} from "./deps.ts";
 import {
   HTTPBadRequest,
   HTTPConflict,
@@ -19,7 +27,7 @@ import { assertTransition } from "./state.ts";
 import * as store from "./store.ts";
 import { openLocations, readable } from "./stores/locations.ts";
 import type { ByteRange, ImageStore, StoredData } from "./stores/store.ts";
-import type { ImageStatus } from "./tables.ts";
+import type { ImageRow, ImageStatus } from "./tables.ts";
 
 /**
  * Image data. An upload claims the image (queued -> saving) in one transaction, streams the body
@@ -103,23 +111,7 @@ async function activate(
     const row = await store.selectImageForUpdate(tx.db, tx.dialect, id);
     if (row === undefined) return "gone" as const;
     if (row.status !== "saving") return "moved" as const;
-    const now = timestamp(deps);
-    const active = {
-      ...row,
-      ...meter.digests(),
-      status: "active" as const,
-      size: meter.size,
-      virtual_size: meter.sniffer.virtualSize(meter.size),
-      updated_at: now,
-    };
-    await store.updateImageRow(tx.db, id, active);
-    await tx.db
-      .insertInto("image_locations")
-      .values({ id: uuid(), image_id: id, store: target.id, url: stored.location, created_at: now })
-      .execute();
-    const view = await loadView(tx.db, active);
-    await emit(deps, tx, "image.upload", id, row.owner, view);
-    await emit(deps, tx, "image.activate", id, row.owner, view);
+    await activateRow(deps, tx, row, meter, [{ store: target.id, url: stored.location }]);
     return "active" as const;
   });
   if (outcome === "active") return;
@@ -130,6 +122,35 @@ async function activate(
       `Image ${id} could not be found after upload. The image may have been deleted during the upload.`,
     );
   throw new HTTPConflict(`Image ${id} changed state during the upload`);
+}
+
+/**
+ * Inside the caller's transaction: the image becomes active with what `meter` measured (digests,
+ * size, virtual size), its bytes at `locations`, announced as Glance does (upload, activate).
+ * Uploads and imports both end here.
+ */
+export async function activateRow(
+  deps: ImageDeps,
+  tx: ImageTx,
+  row: ImageRow,
+  meter: ImageMeter,
+  locations: ReadonlyArray<{ store: string; url: string }>,
+): Promise<void> {
+  const now = timestamp(deps);
+  const active: ImageRow = {
+    ...row,
+    ...meter.digests(),
+    status: "active",
+    size: meter.size,
+    virtual_size: meter.sniffer.virtualSize(meter.size),
+    updated_at: now,
+  };
+  await store.updateImageRow(tx.db, row.id, active);
+  for (const location of locations)
+    await store.insertLocation(tx.db, row.id, location.store, location.url, now);
+  const view = await loadView(tx.db, active);
+  await emit(deps, tx, "image.upload", row.id, row.owner, view);
+  await emit(deps, tx, "image.activate", row.id, row.owner, view);
 }
 
 export interface Download {

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
-import { uuid } from "../lib/ids.ts";
 import { reader, write, type ImageDeps } from "./deps.ts";
 import { HTTPConflict, ImageNotFound, StoreDataMismatch, UnknownStore } from "./errors.ts";
 import { timestamp } from "./images.ts";
@@ -44,10 +43,7 @@ export async function copyImageToStore(deps: ImageDeps, imageId: string, storeId
     if (now === undefined || !COPYABLE.has(now.status)) return "gone" as const;
     if ((await imageStores(tx.db, imageId)).includes(storeId)) return "there" as const;
     const at = timestamp(deps);
-    await tx.db
-      .insertInto("image_locations")
-      .values({ id: uuid(), image_id: imageId, store: storeId, url: stored.location, created_at: at })
-      .execute();
+    await store.insertLocation(tx.db, imageId, storeId, stored.location, at);
     await store.updateImageRow(tx.db, imageId, { updated_at: at });
     return "copied" as const;
   });

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { uuid } from "../lib/ids.ts";
 import type { ImageRow, ImageTables, MemberRow } from "./tables.ts";
 
 /** Kysely queries over the image tables: free functions over a db (or a transaction's). */
@@ -114,6 +115,20 @@ export async function selectMembers(db: Db, imageId: string): Promise<MemberRow[
 
 export async function selectLocations(db: Db, imageId: string) {
   return db.selectFrom("image_locations").selectAll().where("image_id", "=", imageId).execute();
+}
+
+/** Records that `storeId` holds the image's bytes at `url`. */
+export async function insertLocation(
+  db: Db,
+  imageId: string,
+  storeId: string,
+  url: string,
+  now: string,
+): Promise<void> {
+  await db
+    .insertInto("image_locations")
+    .values({ id: uuid(), image_id: imageId, store: storeId, url, created_at: now })
+    .execute();
 }
 
 export async function deleteLocations(db: Db, imageId: string): Promise<void> {

@@ -23,6 +23,21 @@ export function selectFloatingIps(
   return selectPage<FloatingIpRow>(db, "floating_ips", query, scope);
 }
 
+/** The addresses of these floating IPs, by id (what NAT rules and bandwidths show beside them). */
+export async function floatingIpAddresses(
+  db: Db,
+  ids: ReadonlyArray<string | null>,
+): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await db
+    .selectFrom("floating_ips")
+    .select(["id", "floating_ip_address"])
+    .where("id", "in", wanted)
+    .execute();
+  return new Map(rows.map((row) => [row.id, row.floating_ip_address]));
+}
+
 export async function insertFloatingIp(db: Db, row: FloatingIpRow): Promise<void> {
   await db.insertInto("floating_ips").values(row).execute();
 }

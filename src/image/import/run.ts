@@ -2,14 +2,14 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { uuid } from "../../lib/ids.ts";
 import { emit, reader, write, type ImageDeps } from "../deps.ts";
 import { formatMatches, ImageMeter } from "../format.ts";
 import { loadView, timestamp } from "../images.ts";
+import { activateRow } from "../image-data.ts";
 import { copyImageToStore } from "../store-copy.ts";
 import * as store from "../store.ts";
 import type { StoredData } from "../stores/store.ts";
-import type { ImageRow, TaskRow } from "../tables.ts";
+import type { TaskRow } from "../tables.ts";
 import type { ImportTaskInput } from "./request.ts";
 import { importSettings, stagingDir, stagingPath } from "./settings.ts";
 import { removeStaged } from "./stage.ts";
@@ -145,25 +145,13 @@ export async function activateImport(
   const gone = await write(deps, async (tx) => {
     const row = await store.selectImageForUpdate(tx.db, tx.dialect, id);
     if (row === undefined || row.status !== "importing") return true;
-    const now = timestamp(deps);
-    const active: ImageRow = {
-      ...row,
-      ...meter.digests(),
-      status: "active",
-      size: meter.size,
-      virtual_size: meter.sniffer.virtualSize(meter.size),
-      updated_at: now,
-    };
-    await store.updateImageRow(tx.db, id, active);
-    for (const { store: storeId, data } of outcome.stored)
-      await tx.db
-        .insertInto("image_locations")
-        .values({ id: uuid(), image_id: id, store: storeId, url: data.location, created_at: now })
-        .execute();
+    // The lock goes first: the announced view must not show the import still under way.
     await dropLock(tx.db, id, task.id, { os_glance_failed_import: outcome.failed.join(",") });
-    const view = await loadView(tx.db, active);
-    await emit(deps, tx, "image.upload", id, row.owner, view);
-    await emit(deps, tx, "image.activate", id, row.owner, view);
+    const locations = outcome.stored.map(({ store: storeId, data }) => ({
+      store: storeId,
+      url: data.location,
+    }));
+    await activateRow(deps, tx, row, meter, locations);
     return false;
   });
   if (gone) throw new Error(`Image ${id} was deleted or changed during the import`);

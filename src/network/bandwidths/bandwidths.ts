@@ -16,6 +16,7 @@ import {
 import { enforceQuota } from "../quotas.ts";
 import { changeTagsOf, checkRevision, createInBulk, ownedBy, seenByProject } from "../resource.ts";
 import * as networkStore from "../store.ts";
+import { floatingIpAddresses } from "../store-floating-ips.ts";
 import { BandwidthInUse, BandwidthNotFound, InvalidBandwidth } from "./errors.ts";
 import { claimInto } from "./members.ts";
 import { bandwidthAttributes } from "./schemas.ts";
@@ -142,16 +143,7 @@ export async function listBandwidths(
 export async function withRelations(db: Db, rows: readonly store.BandwidthRow[]): Promise<Bandwidth[]> {
   const ids = rows.map((row) => row.id);
   const members = await store.membersOf(db, ids);
-  const fipIds = [...members.values()].flat();
-  const fips =
-    fipIds.length === 0
-      ? []
-      : await db
-          .selectFrom("floating_ips")
-          .select(["id", "floating_ip_address"])
-          .where("id", "in", fipIds)
-          .execute();
-  const address = new Map(fips.map((fip) => [fip.id, fip.floating_ip_address]));
+  const address = await floatingIpAddresses(db, [...members.values()].flat());
   const tags = await networkStore.selectTags(db, ids);
   const ipsOf = (id: string): PublicIp[] =>
     (members.get(id) ?? []).map((fipId) => {

@@ -16,7 +16,8 @@ import {
 import { changeTagsOf, checkRevision, ownedBy, seenByProject } from "../resource.ts";
 import * as networkStore from "../store.ts";
 import * as store from "./store.ts";
-import { addressesOf, releaseFloatingIp } from "./targets.ts";
+import { floatingIpAddresses } from "../store-floating-ips.ts";
+import { releaseFloatingIp } from "./targets.ts";
 
 /** What SNAT and DNAT rules have in common: a row with a floating IP, its name and state. */
 interface RuleRow {
@@ -57,7 +58,7 @@ export function ruleOperations<Row extends RuleRow, View extends { id: string; p
       db,
       rows.map((row) => row.id),
     );
-    const addresses = await addressesOf(
+    const addresses = await floatingIpAddresses(
       db,
       rows.map((row) => row.floating_ip_id),
     );

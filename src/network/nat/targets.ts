@@ -96,17 +96,3 @@ export async function releaseFloatingIp(
   if (await fipStore.hasPortForwardings(tx.db, fipId)) return;
   await saveFloatingIp(deps, tx, fip, { router_id: null });
 }
-
-/** Keeps the floating IP's address beside each rule for the views. */
-export async function addressesOf(db: NetworkTx["db"], ids: ReadonlyArray<string | null>) {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  const rows =
-    wanted.length === 0
-      ? []
-      : await db
-          .selectFrom("floating_ips")
-          .select(["id", "floating_ip_address"])
-          .where("id", "in", wanted)
-          .execute();
-  return new Map(rows.map((row) => [row.id, row.floating_ip_address]));
-}
