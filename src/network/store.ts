@@ -161,7 +161,17 @@ export type RevisionedTable =
   | "subnetpools"
   | "qos_policies"
   | "vpcs"
-  | "route_tables";
+  | "route_tables"
+  | "vpc_peerings"
+  | "nat_gateways"
+  | "snat_rules"
+  | "dnat_rules"
+  | "bandwidths"
+  | "network_templates"
+  | "network_template_instances"
+  | "firewall_groups"
+  | "firewall_policies"
+  | "firewall_rules";
 
 /**
  * Saves `changes` as the row's next revision: every change bumps revision_number and updated_at

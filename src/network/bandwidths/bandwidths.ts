@@ -221,7 +221,13 @@ export async function saveBandwidth(
   row: store.BandwidthRow,
   changes: Partial<store.BandwidthRow>,
 ): Promise<Bandwidth> {
-  const saved = await store.saveBandwidthRow(tx.db, row, changes, isoSeconds(deps.clock.now()));
+  const saved = await networkStore.saveRevision(
+    tx.db,
+    "bandwidths",
+    row,
+    changes,
+    isoSeconds(deps.clock.now()),
+  );
   const [bandwidth] = await withRelations(tx.db, [saved]);
   await emit(deps, tx, "bandwidth", "update", bandwidth!);
   return bandwidth!;

@@ -55,27 +55,6 @@ export async function deleteBandwidthRow(db: Db, id: string): Promise<void> {
   await tables(db).deleteFrom("bandwidths").where("id", "=", id).execute();
 }
 
-/** Saves `changes` as the row's next revision (standard-attr-revisions). */
-export async function saveBandwidthRow(
-  db: Db,
-  row: BandwidthRow,
-  changes: Partial<BandwidthRow>,
-  now: string,
-): Promise<BandwidthRow> {
-  const next: BandwidthRow = {
-    ...row,
-    ...changes,
-    revision_number: row.revision_number + 1,
-    updated_at: now,
-  };
-  await tables(db)
-    .updateTable("bandwidths")
-    .set({ ...changes, revision_number: next.revision_number, updated_at: now })
-    .where("id", "=", row.id)
-    .execute();
-  return next;
-}
-
 /** Each bandwidth's floating IP ids, sorted (one query; every bandwidth when `ids` is undefined). */
 export async function membersOf(db: Db, ids?: readonly string[]): Promise<Map<string, string[]>> {
   if (ids !== undefined && ids.length === 0) return new Map();

@@ -243,7 +243,7 @@ async function bumpGroup(
   row: GroupRow,
   changes: Partial<GroupRow>,
 ): Promise<FirewallGroup> {
-  const bumped = await store.saveRevision(
+  const bumped = await tagStore.saveRevision(
     tx.db,
     "firewall_groups",
     row,

@@ -302,7 +302,7 @@ async function bumpPolicy(
   row: PolicyRow,
   changes: Partial<PolicyRow>,
 ): Promise<FirewallPolicy> {
-  const bumped = await store.saveRevision(
+  const bumped = await tagStore.saveRevision(
     tx.db,
     "firewall_policies",
     row,

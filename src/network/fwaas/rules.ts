@@ -222,7 +222,7 @@ async function bumpRule(
   changes: Partial<store.FirewallRuleRow>,
 ): Promise<FirewallRule> {
   const now = isoSeconds(deps.clock.now());
-  const bumped = await store.saveRevision(tx.db, "firewall_rules", row, changes, now);
+  const bumped = await tagStore.saveRevision(tx.db, "firewall_rules", row, changes, now);
   const [rule] = await withRelations(tx.db, [bumped]);
   await emit(deps, tx, "firewall_rule", "update", rule as FirewallRule);
   return rule as FirewallRule;

@@ -72,21 +72,6 @@ export async function insertRow<T extends FwaasTable>(
     values (${sql.join(entries.map(([, value]) => value))})`.execute(db);
 }
 
-/** Saves `changes` as the row's next revision (standard-attr-revisions); returns the new row. */
-export async function saveRevision<Row extends { id: string; revision_number: number; updated_at: string }>(
-  db: Db,
-  table: FwaasTable,
-  row: Row,
-  changes: Partial<Row>,
-  now: string,
-): Promise<Row> {
-  const next: Row = { ...row, ...changes, revision_number: row.revision_number + 1, updated_at: now };
-  const set = { ...changes, revision_number: next.revision_number, updated_at: now };
-  const assignments = Object.entries(set).map(([name, value]) => sql`${sql.ref(name)} = ${value}`);
-  await sql`update ${sql.table(table)} set ${sql.join(assignments)} where id = ${row.id}`.execute(db);
-  return next;
-}
-
 /** Deletes the row and its tags; a policy's rule list and a group's ports go by cascade. */
 export async function deleteRow(db: Db, table: FwaasTable, id: string): Promise<void> {
   await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();

@@ -225,7 +225,13 @@ async function saveGateway(
   row: store.NatGatewayRow,
   changes: Partial<store.NatGatewayRow>,
 ): Promise<NatGateway> {
-  const saved = await store.saveNatRow(tx.db, "nat_gateways", row, changes, isoSeconds(deps.clock.now()));
+  const saved = await networkStore.saveRevision(
+    tx.db,
+    "nat_gateways",
+    row,
+    changes,
+    isoSeconds(deps.clock.now()),
+  );
   const [gateway] = await withRelations(tx.db, [saved]);
   await emit(deps, tx, "nat_gateway", "update", gateway as NatGateway);
   return gateway as NatGateway;

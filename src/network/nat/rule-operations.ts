@@ -68,7 +68,13 @@ export function ruleOperations<Row extends RuleRow, View extends { id: string; p
   };
 
   const save = async (deps: NetworkDeps, tx: NetworkTx, row: Row, changes: Partial<Row>): Promise<View> => {
-    const saved = await store.saveNatRow(tx.db, kind.table, row, changes, isoSeconds(deps.clock.now()));
+    const saved = await networkStore.saveRevision(
+      tx.db,
+      kind.table,
+      row,
+      changes,
+      isoSeconds(deps.clock.now()),
+    );
     const [view] = await withRelations(tx.db, [saved]);
     await emit(deps, tx, kind.resource, "update", view as View);
     return view as View;

@@ -103,21 +103,6 @@ export async function deleteNatRow(db: Db, table: NatTable, id: string): Promise
   await sql`delete from ${sql.table(table)} where id = ${id}`.execute(db);
 }
 
-/** Saves `changes` as the row's next revision (standard-attr-revisions). */
-export async function saveNatRow<Row extends { id: string; revision_number: number; updated_at: string }>(
-  db: Db,
-  table: NatTable,
-  row: Row,
-  changes: Partial<Row>,
-  now: string,
-): Promise<Row> {
-  const next: Row = { ...row, ...changes, revision_number: row.revision_number + 1, updated_at: now };
-  const set = { ...changes, revision_number: next.revision_number, updated_at: now };
-  const assignments = Object.entries(set).map(([column, value]) => sql`${sql.ref(column)} = ${value}`);
-  await sql`update ${sql.table(table)} set ${sql.join(assignments)} where id = ${row.id}`.execute(db);
-  return next;
-}
-
 export function rulesOfGateway(db: Db, gatewayId: string) {
   return Promise.all([
     nat(db)

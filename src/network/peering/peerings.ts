@@ -225,7 +225,13 @@ async function savePeering(
   row: store.PeeringRow,
   changes: Partial<store.PeeringRow>,
 ): Promise<Peering> {
-  const saved = await store.savePeeringRow(tx.db, row, changes, isoSeconds(deps.clock.now()));
+  const saved = await networkStore.saveRevision(
+    tx.db,
+    "vpc_peerings",
+    row,
+    changes,
+    isoSeconds(deps.clock.now()),
+  );
   const peering = peeringView(saved, (await networkStore.selectTags(tx.db, [row.id])).get(row.id) ?? []);
   await emit(deps, tx, "vpc_peering", "update", peering);
   return peering;

@@ -91,22 +91,6 @@ export async function deletePeeringRow(db: Db, id: string): Promise<void> {
   await peerings(db).deleteFrom("vpc_peerings").where("id", "=", id).execute();
 }
 
-/** Saves `changes` as the row's next revision (standard-attr-revisions). */
-export async function savePeeringRow(
-  db: Db,
-  row: PeeringRow,
-  changes: Partial<PeeringRow>,
-  now: string,
-): Promise<PeeringRow> {
-  const next: PeeringRow = { ...row, ...changes, revision_number: row.revision_number + 1, updated_at: now };
-  await peerings(db)
-    .updateTable("vpc_peerings")
-    .set({ ...changes, revision_number: next.revision_number, updated_at: now })
-    .where("id", "=", row.id)
-    .execute();
-  return next;
-}
-
 /** Route tables with a route whose next hop is this peering. */
 export async function tablesRoutingVia(db: Db, peeringId: string): Promise<string[]> {
   const rows = await db

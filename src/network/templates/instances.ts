@@ -7,6 +7,7 @@ import { isoSeconds } from "../../lib/time.ts";
 import { authorize, emit, isAdmin, reader, requireAuth, write, type NetworkDeps } from "../deps.ts";
 import { seenByProject } from "../resource.ts";
 import { groupInUse } from "../store-security.ts";
+import { saveRevision } from "../store.ts";
 import { visibleVpc } from "../vpc/vpcs.ts";
 import { NetworkTemplateInstanceInUse, NetworkTemplateInstanceNotFound } from "./errors.ts";
 import { checkNatGateway, CREATE_NAT, UNDO_NAT } from "./nat-steps.ts";
@@ -161,13 +162,9 @@ export async function deleteInstance(deps: NetworkDeps, auth: AuthContext | null
     }
   } catch (error) {
     // Partly deleted (a race past the checks): keep what is left, marked, so a retry can finish.
+    const partly = { resources: JSON.stringify(left), status: "ERROR" };
     await write(deps, (tx) =>
-      store.updateInstance(tx.db, row.id, {
-        resources: JSON.stringify(left),
-        status: "ERROR",
-        revision_number: row.revision_number + 1,
-        updated_at: isoSeconds(deps.clock.now()),
-      }),
+      saveRevision(tx.db, "network_template_instances", row, partly, isoSeconds(deps.clock.now())),
     );
     throw error;
   }

@@ -86,14 +86,6 @@ export async function upsertShipped(db: Db, row: NetworkTemplateRow): Promise<vo
     .execute();
 }
 
-export async function updateTemplate(
-  db: Db,
-  id: string,
-  changes: Partial<NetworkTemplateRow>,
-): Promise<void> {
-  await tables(db).updateTable("network_templates").set(changes).where("id", "=", id).execute();
-}
-
 export async function deleteTemplateRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom("network_tags").where("resource_id", "=", id).execute();
   await tables(db).deleteFrom("network_templates").where("id", "=", id).execute();
@@ -130,14 +122,6 @@ export function selectInstances(
 
 export async function insertInstance(db: Db, row: TemplateInstanceRow): Promise<void> {
   await tables(db).insertInto("network_template_instances").values(row).execute();
-}
-
-export async function updateInstance(
-  db: Db,
-  id: string,
-  changes: Partial<TemplateInstanceRow>,
-): Promise<void> {
-  await tables(db).updateTable("network_template_instances").set(changes).where("id", "=", id).execute();
 }
 
 export async function deleteInstanceRow(db: Db, id: string): Promise<void> {

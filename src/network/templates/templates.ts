@@ -227,17 +227,8 @@ async function saveTemplate(
   row: store.NetworkTemplateRow,
   changes: Partial<store.NetworkTemplateRow>,
 ): Promise<NetworkTemplate> {
-  const next = {
-    ...row,
-    ...changes,
-    revision_number: row.revision_number + 1,
-    updated_at: isoSeconds(deps.clock.now()),
-  };
-  await store.updateTemplate(tx.db, row.id, {
-    ...changes,
-    revision_number: next.revision_number,
-    updated_at: next.updated_at,
-  });
+  const now = isoSeconds(deps.clock.now());
+  const next = await networkStore.saveRevision(tx.db, "network_templates", row, changes, now);
   const template = templateView(next, (await networkStore.selectTags(tx.db, [row.id])).get(row.id) ?? []);
   await emit(deps, tx, "network_template", "update", template);
   return template;
